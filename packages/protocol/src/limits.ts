@@ -1,0 +1,37 @@
+/** Validation limits of MLflow 2.18 (spec §3.1). */
+export const LIMITS = {
+  entityKeyLength: 250,
+  paramValueLength: 6000,
+  runTagValueLength: 8000,
+  experimentTagValueLength: 5000,
+  registryTagValueLength: 5000,
+  experimentNameLength: 500,
+  runNameLength: 250,
+  batchMetrics: 1000,
+  batchParams: 100,
+  batchTags: 100,
+  batchTotal: 1000,
+  datasetName: 500,
+  datasetDigest: 36,
+  datasetSourceType: 36,
+  datasetSource: 65535,
+  datasetSchema: 1048575,
+  datasetProfile: 16777215,
+  inputTagKey: 255,
+  inputTagValue: 500,
+  searchRunsMaxResults: 50000,
+  searchRunsDefault: 1000,
+  searchExperimentsMaxResults: 50000,
+  searchRegisteredModelsMaxResults: 1000,
+  searchRegisteredModelsDefault: 100,
+  searchModelVersionsMaxResults: 200000,
+  metricHistoryPageDefault: 25000,
+  bulkIntervalMaxResults: 2500,
+  bulkMaxRunIds: 100,
+  bulkMaxPointsPerRun: 25000,
+  searchDatasetsMaxExperiments: 20,
+  searchDatasetsMaxResults: 1000,
+} as const;
+
+/** SQL stores clamp ±Infinity to the largest finite double (spec §3.3). */
+export const MAX_FINITE_DOUBLE = 1.7976931348623157e308;

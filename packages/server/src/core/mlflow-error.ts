@@ -1,0 +1,31 @@
+import { type ErrorCode, httpStatusFor } from '@mlflow-ts/protocol';
+
+/**
+ * The one error type core, store and services throw. The HTTP layer turns it into MLflow's error JSON
+ * with the status of its code (spec §0.4).
+ */
+export class MlflowError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MlflowError';
+    this.code = code;
+  }
+
+  get httpStatus(): number {
+    return httpStatusFor(this.code);
+  }
+
+  static invalidParameter(message: string): MlflowError {
+    return new MlflowError('INVALID_PARAMETER_VALUE', message);
+  }
+
+  static notFound(message: string): MlflowError {
+    return new MlflowError('RESOURCE_DOES_NOT_EXIST', message);
+  }
+
+  static alreadyExists(message: string): MlflowError {
+    return new MlflowError('RESOURCE_ALREADY_EXISTS', message);
+  }
+}
