@@ -3,8 +3,8 @@ import type { Static } from '@sinclair/typebox';
 import {
   type DatasetSummary,
   type Experiment,
-  type MetricWithRunId,
   type Metric,
+  type MetricWithRunId,
   RUN_STATUS_NUMBERS,
   RUN_STATUSES,
   type Run,
@@ -172,4 +172,3 @@ export interface SearchDatasetsResponse {
 }
 // biome-ignore lint/complexity/noBannedTypes: an empty 200 is the JSON object `{}` on the wire
 export type EmptyResponse = {};
-

@@ -21,6 +21,14 @@ export class MlflowError extends Error {
     return new MlflowError('INVALID_PARAMETER_VALUE', message);
   }
 
+  /** MLflow's wording for an absent or empty required field (spec §0.2). */
+  static missingParameter(name: string): MlflowError {
+    return new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`,
+    );
+  }
+
   static notFound(message: string): MlflowError {
     return new MlflowError('RESOURCE_DOES_NOT_EXIST', message);
   }

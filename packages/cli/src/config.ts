@@ -1,0 +1,83 @@
+/**
+ * Server configuration: flags first, then the `MLFLOW_*` environment names MLflow users already know
+ * (spec §8), then defaults. Parsed once into a frozen object; nothing else reads process.env.
+ */
+import { availableParallelism } from 'node:os';
+
+export interface ServerConfig {
+  readonly backendStoreUri: string;
+  readonly defaultArtifactRoot: string;
+  readonly artifactsDestination: string;
+  readonly serveArtifacts: boolean;
+  readonly host: string;
+  readonly port: number;
+  readonly workers: number;
+  readonly logLevel: string;
+  readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+  readonly poolSize: number;
+}
+
+export interface ServerFlags {
+  backendStoreUri?: string;
+  defaultArtifactRoot?: string;
+  artifactsDestination?: string;
+  serveArtifacts?: boolean;
+  host?: string;
+  port?: string;
+  workers?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function intOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got '${raw}'`);
+  }
+  return n;
+}
+
+function boolEnv(raw: string | undefined): boolean | undefined {
+  if (raw === undefined) return undefined;
+  return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+export function serverConfig(flags: ServerFlags, env: Env): ServerConfig {
+  const serveArtifacts = flags.serveArtifacts ?? boolEnv(env.MLFLOW_SERVE_ARTIFACTS) ?? true;
+  const backendStoreUri = flags.backendStoreUri ?? env.MLFLOW_BACKEND_STORE_URI ?? 'sqlite:///mlflow.db';
+  const explicitRoot = flags.defaultArtifactRoot ?? env.MLFLOW_DEFAULT_ARTIFACT_ROOT;
+  if (!explicitRoot && !serveArtifacts) {
+    throw new Error(
+      '--default-artifact-root is required when artifacts are not served (--no-serve-artifacts).',
+    );
+  }
+  const sync = (env.MLFLOW_TS_SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase();
+  if (sync !== 'NORMAL' && sync !== 'FULL')
+    throw new Error('MLFLOW_TS_SQLITE_SYNCHRONOUS must be NORMAL or FULL');
+  return Object.freeze({
+    backendStoreUri,
+    // With artifact serving on, clients reach artifacts through this server (spec §1.5).
+    defaultArtifactRoot: explicitRoot ?? 'mlflow-artifacts:/',
+    artifactsDestination: flags.artifactsDestination ?? env.MLFLOW_ARTIFACTS_DESTINATION ?? './mlartifacts',
+    serveArtifacts,
+    host: flags.host ?? env.MLFLOW_HOST ?? '127.0.0.1',
+    port: intOption('--port', flags.port ?? env.MLFLOW_PORT, 5000, 0, 65535),
+    workers: intOption(
+      '--workers',
+      flags.workers ?? env.MLFLOW_WORKERS,
+      1,
+      1,
+      Math.max(64, availableParallelism()),
+    ),
+    logLevel: env.MLFLOW_TS_LOG_LEVEL ?? 'info',
+    sqliteSynchronous: sync,
+    poolSize: intOption('MLFLOW_TS_DB_POOL_SIZE', env.MLFLOW_TS_DB_POOL_SIZE, 10, 1, 1000),
+  });
+}

@@ -1,0 +1,62 @@
+import { TRACKING_ROUTES } from '@mlflow-ts/protocol';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TrackingService } from '../services/tracking-service.ts';
+import { errorHandler, sendError } from './error-handler.ts';
+import { type RpcHandler, registerRpcRoutes } from './rpc-routes.ts';
+import { UI_PLACEHOLDER_HTML } from './ui-placeholder.ts';
+
+export interface AppDeps {
+  tracking: TrackingService;
+}
+
+export interface AppOptions {
+  /** Largest accepted request body; dataset profiles may be up to 16 MB of text (spec §3.1). */
+  bodyLimit?: number;
+  logger?: boolean | object;
+  /** The MLflow release whose REST surface we answer for, reported by /version. */
+  mlflowVersion?: string;
+}
+
+function trackingHandlers(t: TrackingService): Record<string, RpcHandler> {
+  const handlers: Record<string, RpcHandler> = {};
+  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(t))) {
+    const fn = (t as unknown as Record<string, unknown>)[name];
+    if (name !== 'constructor' && typeof fn === 'function') handlers[name] = fn.bind(t) as RpcHandler;
+  }
+  return handlers;
+}
+
+/** The HTTP app: routes from protocol's table, one error handler, health and version, the UI. */
+export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
+    // Repeated query keys become arrays (spec §0.2); fast-querystring does this.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  // Bodies are read raw and decoded by MLflow's lenient rules (malformed JSON ⇒ {}), whatever the type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler(errorHandler);
+
+  const knownPaths = new Set<string>();
+  registerRpcRoutes(app, TRACKING_ROUTES, trackingHandlers(deps.tracking), knownPaths);
+
+  app.get('/health', async (_req, reply) => reply.type('text/plain; charset=utf-8').send('OK'));
+  app.get('/version', async (_req, reply) =>
+    reply.type('text/plain; charset=utf-8').send(options.mlflowVersion ?? '2.9.2'),
+  );
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(UI_PLACEHOLDER_HTML));
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0]!.replace(/\/+$/, '');
+    if (knownPaths.has(path)) {
+      if (request.method === 'OPTIONS') return reply.code(200).send();
+      return sendError(reply, 405, 'BAD_REQUEST', `The method ${request.method} is not allowed for ${path}.`);
+    }
+    return sendError(reply, 404, 'ENDPOINT_NOT_FOUND', `No API endpoint ${request.method} ${path}.`);
+  });
+  return app;
+}

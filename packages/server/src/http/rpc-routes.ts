@@ -1,0 +1,67 @@
+import { Readable } from 'node:stream';
+import { AJAX_PREFIX, API_PREFIX, type HttpMethod, LEGACY_PREFIX, type RouteDef } from '@mlflow-ts/protocol';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MlflowError } from '../core/mlflow-error.ts';
+import { decodeBody, decodeQuery, parseJsonBody } from './decode.ts';
+
+/** What a handler returns: a response object, or JSON text arriving in pieces. */
+export type RpcResult = object | { stream: AsyncIterable<string> };
+// biome-ignore lint/suspicious/noExplicitAny: each handler takes its own decoded request type
+export type RpcHandler = (request: any) => Promise<RpcResult> | RpcResult;
+
+/** POST bodies must be declared JSON (spec §0.2); PATCH and DELETE are not checked, as in MLflow. */
+function checkContentType(request: FastifyRequest): void {
+  const header = request.headers['content-type'];
+  if (!header) throw MlflowError.invalidParameter('Bad Request. Content-Type header is missing.');
+  const mediaType = header.split(';', 1)[0]!.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw MlflowError.invalidParameter("Bad Request. Content-Type must be one of ['application/json'].");
+  }
+}
+
+function decode(route: RouteDef, method: HttpMethod, request: FastifyRequest): Record<string, unknown> {
+  if (method === 'GET') {
+    const query = request.query as Record<string, string | string[]>;
+    // A GET without a query string reads a JSON body instead (as MLflow does).
+    if (Object.keys(query).length > 0) return decodeQuery(route.request, query);
+    return decodeBody(route.request, parseJsonBody(request.body as Buffer | undefined));
+  }
+  if (method === 'POST') checkContentType(request);
+  return decodeBody(route.request, parseJsonBody(request.body as Buffer | undefined));
+}
+
+export function prefixesOf(route: RouteDef): string[] {
+  if (route.ajaxOnly) return [AJAX_PREFIX];
+  return route.legacy ? [API_PREFIX, AJAX_PREFIX, LEGACY_PREFIX] : [API_PREFIX, AJAX_PREFIX];
+}
+
+/** Registers every route of the table that has a handler, under each of its prefixes. */
+export function registerRpcRoutes(
+  app: FastifyInstance,
+  routes: readonly RouteDef[],
+  handlers: Record<string, RpcHandler>,
+  knownPaths: Set<string>,
+): void {
+  for (const route of routes) {
+    const handler = handlers[route.rpc];
+    if (!handler) continue;
+    for (const prefix of prefixesOf(route)) {
+      const url = prefix + route.path;
+      knownPaths.add(url);
+      for (const method of route.methods) {
+        app.route({
+          method,
+          url,
+          handler: async (request, reply) => {
+            const result = await handler(decode(route, method, request));
+            reply.type('application/json');
+            if ('stream' in result && typeof (result as { stream: unknown }).stream === 'object') {
+              return reply.send(Readable.from((result as { stream: AsyncIterable<string> }).stream));
+            }
+            return JSON.stringify(result);
+          },
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,527 @@
+/**
+ * The tracking RPCs: argument rules (spec §1.1, §1.2, §3) and the calls into the store. No HTTP here:
+ * each method takes the decoded request and returns the response body.
+ */
+import type {
+  CreateExperimentResponse,
+  GetExperimentResponse,
+  GetMetricHistoryBulkIntervalResponse,
+  GetMetricHistoryResponse,
+  GetRunResponse,
+  KeyValue,
+  Metric,
+  RunStatus,
+  SearchDatasetsResponse,
+  SearchExperimentsResponse,
+  SearchRunsResponse,
+  UpdateRunResponse,
+  ViewType,
+} from '@mlflow-ts/protocol';
+import { LIMITS } from '@mlflow-ts/protocol';
+import { MlflowError } from '../core/mlflow-error.ts';
+import {
+  decodePageToken,
+  encodePageToken,
+  parseExperimentFilter,
+  parseExperimentOrderBy,
+  parseRunFilter,
+  parseRunOrderBy,
+} from '../core/search/index.ts';
+import {
+  validateBatchLimits,
+  validateExperimentName,
+  validateExperimentTag,
+  validateMetric,
+  validateNoDuplicateParamKeys,
+  validateParam,
+  validateRunId,
+  validateRunTag,
+} from '../core/validation.ts';
+import type { TrackingStore } from '../store/tracking-store.ts';
+
+const missing = MlflowError.missingParameter;
+
+/** Endpoints that take both names use `run_id` first and fall back to `run_uuid` (spec §0.2). */
+function runIdOf(req: { run_id?: string; run_uuid?: string }): string {
+  const id = req.run_id || req.run_uuid;
+  if (!id) throw missing('run_id');
+  return id;
+}
+
+function required<T>(value: T | undefined | null | '', name: string): T {
+  if (value === undefined || value === null || value === '') throw missing(name);
+  return value;
+}
+
+const tagsOf = (tags: { key?: string; value?: string }[] | undefined): KeyValue[] =>
+  (tags ?? []).map((t) => ({ key: t.key ?? '', value: t.value ?? '' }));
+
+/** The streamed form of a response: the JSON text arrives in pieces. */
+export interface StreamedJson {
+  readonly stream: AsyncIterable<string>;
+}
+
+export class TrackingService {
+  constructor(
+    private readonly store: TrackingStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  // ---------------------------------------------------------------- experiments
+  async createExperiment(req: {
+    name: string;
+    artifact_location?: string;
+    tags?: { key?: string; value?: string }[];
+  }): Promise<CreateExperimentResponse> {
+    validateExperimentName(req.name);
+    if (req.artifact_location) validateArtifactLocation(req.artifact_location);
+    const tags = tagsOf(req.tags);
+    for (const t of tags) validateExperimentTag(t.key, t.value);
+    const id = await this.store.createExperiment({
+      name: req.name,
+      artifactLocation: req.artifact_location,
+      tags,
+    });
+    return { experiment_id: id };
+  }
+
+  async getExperiment(req: { experiment_id: string }): Promise<GetExperimentResponse> {
+    return { experiment: await this.store.getExperiment(req.experiment_id) };
+  }
+
+  async getExperimentByName(req: { experiment_name: string }): Promise<GetExperimentResponse> {
+    const experiment = await this.store.getExperimentByName(req.experiment_name);
+    if (!experiment) {
+      // The Python client's set_experiment creates the experiment on exactly this code (spec §0.4).
+      throw MlflowError.notFound(`Could not find experiment with name '${req.experiment_name}'`);
+    }
+    return { experiment };
+  }
+
+  async searchExperiments(req: {
+    max_results?: number;
+    page_token?: string;
+    filter?: string;
+    order_by?: string[];
+    view_type?: ViewType;
+  }): Promise<SearchExperimentsResponse> {
+    // MLflow requires max_results here; its own client always sends 1000, so that is our default.
+    const maxResults = req.max_results ?? 1000;
+    if (maxResults <= 0) {
+      throw MlflowError.invalidParameter(
+        `Invalid value for max_results. It must be a positive integer, but got ${maxResults}`,
+      );
+    }
+    if (maxResults > LIMITS.searchExperimentsMaxResults) {
+      throw MlflowError.invalidParameter(
+        `Invalid value for max_results. It must be at most ${LIMITS.searchExperimentsMaxResults}, but got ${maxResults}`,
+      );
+    }
+    const page = await this.store.searchExperiments({
+      viewType: req.view_type ?? 'ACTIVE_ONLY',
+      filter: parseExperimentFilter(req.filter),
+      orderBy: parseExperimentOrderBy(req.order_by),
+      maxResults,
+      offset: decodePageToken(req.page_token),
+    });
+    const out: SearchExperimentsResponse = {};
+    if (page.items.length > 0) out.experiments = page.items;
+    if (page.nextOffset !== undefined) out.next_page_token = encodePageToken(page.nextOffset);
+    return out;
+  }
+
+  /** The 1.x `experiments/list` that older clients call. */
+  listExperiments(req: { view_type?: ViewType; max_results?: number; page_token?: string }) {
+    return this.searchExperiments({ ...req, order_by: [] });
+  }
+
+  async deleteExperiment(req: { experiment_id: string }) {
+    await this.store.deleteExperiment(req.experiment_id);
+    return {};
+  }
+
+  async restoreExperiment(req: { experiment_id: string }) {
+    await this.store.restoreExperiment(req.experiment_id);
+    return {};
+  }
+
+  async updateExperiment(req: { experiment_id: string; new_name?: string }) {
+    const newName = required(req.new_name, 'new_name');
+    validateExperimentName(newName);
+    await this.store.renameExperiment(req.experiment_id, newName);
+    return {};
+  }
+
+  async setExperimentTag(req: { experiment_id: string; key: string; value?: string }) {
+    const value = req.value ?? '';
+    validateExperimentTag(req.key, value);
+    await this.store.setExperimentTag(req.experiment_id, req.key, value);
+    return {};
+  }
+
+  async deleteExperimentTag(req: { experiment_id: string; key: string }) {
+    await this.store.deleteExperimentTag(req.experiment_id, req.key);
+    return {};
+  }
+
+  async searchDatasets(req: { experiment_ids?: string[] }): Promise<SearchDatasetsResponse> {
+    const ids = req.experiment_ids ?? [];
+    if (ids.length === 0 || ids.length > LIMITS.searchDatasetsMaxExperiments) {
+      throw MlflowError.invalidParameter(
+        `SearchDatasets request must specify at least one experiment_id and at most ${LIMITS.searchDatasetsMaxExperiments} experiment_ids. Received ${ids.length} experiment_ids.`,
+      );
+    }
+    const summaries = await this.store.searchDatasets(ids);
+    return summaries.length > 0 ? { dataset_summaries: summaries } : {};
+  }
+
+  // ---------------------------------------------------------------- runs
+  async createRun(req: {
+    experiment_id?: string;
+    user_id?: string;
+    run_name?: string;
+    start_time?: number;
+    tags?: { key?: string; value?: string }[];
+  }): Promise<GetRunResponse> {
+    const experimentId = required(req.experiment_id, 'experiment_id');
+    const tags = tagsOf(req.tags);
+    for (const t of tags) validateRunTag(t.key, t.value);
+    if (req.run_name && req.run_name.length > LIMITS.runNameLength) {
+      throw MlflowError.invalidParameter(
+        `Run name '${req.run_name}' had length ${req.run_name.length}, which exceeded length limit of ${LIMITS.runNameLength}`,
+      );
+    }
+    const run = await this.store.createRun({
+      experimentId,
+      userId: req.user_id ?? '',
+      runName: req.run_name,
+      startTime: req.start_time ?? this.now(),
+      tags,
+    });
+    return { run };
+  }
+
+  async getRun(req: { run_id?: string; run_uuid?: string }): Promise<GetRunResponse> {
+    return { run: await this.store.getRun(runIdOf(req)) };
+  }
+
+  async updateRun(req: {
+    run_id?: string;
+    run_uuid?: string;
+    status?: RunStatus;
+    end_time?: number;
+    run_name?: string;
+  }): Promise<UpdateRunResponse> {
+    if (req.run_name && req.run_name.length > LIMITS.runNameLength) {
+      throw MlflowError.invalidParameter(
+        `Run name '${req.run_name}' had length ${req.run_name.length}, which exceeded length limit of ${LIMITS.runNameLength}`,
+      );
+    }
+    const runInfo = await this.store.updateRun(runIdOf(req), {
+      status: req.status,
+      endTime: req.end_time,
+      runName: req.run_name,
+    });
+    return { run_info: runInfo };
+  }
+
+  async deleteRun(req: { run_id: string }) {
+    await this.store.deleteRun(req.run_id);
+    return {};
+  }
+
+  async restoreRun(req: { run_id: string }) {
+    await this.store.restoreRun(req.run_id);
+    return {};
+  }
+
+  async logMetric(req: {
+    run_id?: string;
+    run_uuid?: string;
+    key: string;
+    value: number;
+    timestamp: number;
+    step?: number;
+  }) {
+    const metric = { key: req.key, value: req.value, timestamp: req.timestamp, step: req.step ?? 0 };
+    validateMetric(metric.key, metric.value, metric.timestamp, metric.step);
+    await this.store.logBatch(runIdOf(req), { metrics: [metric], params: [], tags: [] });
+    return {};
+  }
+
+  async logParam(req: { run_id?: string; run_uuid?: string; key: string; value?: string }) {
+    const param = { key: req.key, value: req.value ?? '' };
+    validateParam(param.key, param.value);
+    await this.store.logBatch(runIdOf(req), { metrics: [], params: [param], tags: [] });
+    return {};
+  }
+
+  async setTag(req: { run_id?: string; run_uuid?: string; key: string; value?: string }) {
+    const tag = { key: req.key, value: req.value ?? '' };
+    validateRunTag(tag.key, tag.value);
+    await this.store.logBatch(runIdOf(req), { metrics: [], params: [], tags: [tag] });
+    return {};
+  }
+
+  async deleteTag(req: { run_id: string; key: string }) {
+    await this.store.deleteTag(req.run_id, req.key);
+    return {};
+  }
+
+  async logBatch(req: {
+    run_id: string;
+    metrics?: { key: string; value: number; timestamp: number; step?: number }[];
+    params?: { key: string; value?: string }[];
+    tags?: { key: string; value?: string }[];
+  }) {
+    validateRunId(req.run_id);
+    const metrics = (req.metrics ?? []).map((m) => ({ ...m, step: m.step ?? 0 }));
+    const params = (req.params ?? []).map((p) => ({ key: p.key, value: p.value ?? '' }));
+    const tags = (req.tags ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }));
+    validateBatchLimits(metrics.length, params.length, tags.length);
+    validateNoDuplicateParamKeys(params.map((p) => p.key));
+    for (const m of metrics) validateMetric(m.key, m.value, m.timestamp, m.step);
+    for (const p of params) validateParam(p.key, p.value);
+    for (const t of tags) validateRunTag(t.key, t.value);
+    if (metrics.length + params.length + tags.length === 0) return {};
+    await this.store.logBatch(req.run_id, { metrics, params, tags });
+    return {};
+  }
+
+  async logModel(req: { run_id: string; model_json: string }) {
+    let model: unknown;
+    try {
+      model = JSON.parse(req.model_json);
+    } catch {
+      throw MlflowError.invalidParameter(
+        `Malformed model info. \n ${req.model_json} \n is not a valid JSON.`,
+      );
+    }
+    const missingKeys = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'].filter(
+      (k) => typeof model !== 'object' || model === null || !(k in model),
+    );
+    if (missingKeys.length > 0) {
+      throw MlflowError.invalidParameter(`Model json is missing mandatory fields: ${missingKeys.join(', ')}`);
+    }
+    // As MLflow records it: the model's metadata without each flavor's bulky `config` block.
+    const { flavors, ...rest } = model as { flavors: Record<string, Record<string, unknown>> } & Record<
+      string,
+      unknown
+    >;
+    const slimFlavors = Object.fromEntries(
+      Object.entries(flavors ?? {}).map(([name, conf]) => {
+        const { config: _config, ...keep } = conf ?? {};
+        return [name, keep];
+      }),
+    );
+    const entry: Record<string, unknown> = {
+      run_id: rest.run_id,
+      artifact_path: rest.artifact_path,
+      utc_time_created: rest.utc_time_created,
+      flavors: slimFlavors,
+    };
+    if ('model_uuid' in rest) entry.model_uuid = rest.model_uuid;
+    if ('signature' in rest) entry.signature = rest.signature;
+    await this.store.appendLoggedModel(req.run_id, entry);
+    return {};
+  }
+
+  async logInputs(req: {
+    run_id: string;
+    datasets: {
+      tags?: { key: string; value?: string }[];
+      dataset: {
+        name: string;
+        digest: string;
+        source_type: string;
+        source: string;
+        schema?: string;
+        profile?: string;
+      };
+    }[];
+  }) {
+    validateRunId(req.run_id);
+    const datasets = req.datasets.map((d) => ({
+      dataset: d.dataset,
+      tags: (d.tags ?? []).map((t) => ({ key: t.key, value: t.value ?? '' })),
+    }));
+    for (const { dataset, tags } of datasets) validateDataset(dataset, tags);
+    await this.store.logInputs(req.run_id, datasets);
+    return {};
+  }
+
+  async searchRuns(req: {
+    experiment_ids?: string[];
+    filter?: string;
+    run_view_type?: ViewType;
+    max_results?: number;
+    order_by?: string[];
+    page_token?: string;
+  }): Promise<SearchRunsResponse> {
+    const maxResults = req.max_results ?? LIMITS.searchRunsDefault;
+    if (maxResults > LIMITS.searchRunsMaxResults || maxResults < 0) {
+      throw MlflowError.invalidParameter(
+        `Invalid value ${maxResults} for parameter 'max_results' supplied. Hint: Value was of type 'int'. See the API docs for more information about request parameters.`,
+      );
+    }
+    const offset = decodePageToken(req.page_token);
+    const page = await this.store.searchRuns({
+      experimentIds: req.experiment_ids ?? [],
+      filter: parseRunFilter(req.filter),
+      orderBy: parseRunOrderBy(req.order_by),
+      viewType: req.run_view_type ?? 'ACTIVE_ONLY',
+      maxResults,
+      offset,
+    });
+    const out: SearchRunsResponse = {};
+    if (page.items.length > 0) out.runs = page.items;
+    // Runs emit a token whenever the page is full, as MLflow does (spec §3.2).
+    if (maxResults > 0 && page.items.length === maxResults)
+      out.next_page_token = encodePageToken(offset + maxResults);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- metric history
+  async getMetricHistory(req: {
+    run_id?: string;
+    run_uuid?: string;
+    metric_key: string;
+    page_token?: string;
+    max_results?: number;
+  }): Promise<GetMetricHistoryResponse | StreamedJson> {
+    const runId = runIdOf(req);
+    if (req.max_results === undefined && !req.page_token) {
+      // Clients that do not page get the whole history, as MLflow gives it — streamed, never buffered.
+      return { stream: streamMetricsJson(this.store.streamMetricHistory(runId, req.metric_key)) };
+    }
+    const limit = req.max_results ?? LIMITS.metricHistoryPageDefault;
+    if (limit <= 0) throw MlflowError.invalidParameter(`Invalid value for max_results: ${limit}`);
+    const page = await this.store.getMetricHistoryPage(
+      runId,
+      req.metric_key,
+      decodePageToken(req.page_token),
+      limit,
+    );
+    const out: GetMetricHistoryResponse = {};
+    if (page.items.length > 0) out.metrics = page.items;
+    if (page.nextOffset !== undefined) out.next_page_token = encodePageToken(page.nextOffset);
+    return out;
+  }
+
+  async getMetricHistoryBulkInterval(req: {
+    run_ids: string[];
+    metric_key: string;
+    start_step?: number;
+    end_step?: number;
+    max_results?: number;
+  }): Promise<GetMetricHistoryBulkIntervalResponse> {
+    if (req.run_ids.length > LIMITS.bulkMaxRunIds) {
+      throw MlflowError.invalidParameter(
+        `GetMetricHistoryBulkInterval request must specify at most ${LIMITS.bulkMaxRunIds} run_ids. Received ${req.run_ids.length} run_ids.`,
+      );
+    }
+    const maxResults = req.max_results ?? LIMITS.bulkIntervalMaxResults;
+    if (maxResults < 1 || maxResults > LIMITS.bulkIntervalMaxResults) {
+      throw MlflowError.invalidParameter(
+        `max_results must be between 1 and ${LIMITS.bulkIntervalMaxResults}, got ${maxResults}.`,
+      );
+    }
+    if ((req.start_step === undefined) !== (req.end_step === undefined)) {
+      throw MlflowError.invalidParameter(
+        'If either start step or end step are specified, both must be specified.',
+      );
+    }
+    if (req.start_step !== undefined && req.end_step !== undefined && req.start_step > req.end_step) {
+      throw MlflowError.invalidParameter('end_step must be greater than start_step. ');
+    }
+    const metrics = await this.store.getMetricHistoryBulkInterval({
+      runIds: [...new Set(req.run_ids)],
+      key: req.metric_key,
+      startStep: req.start_step,
+      endStep: req.end_step,
+      maxResults,
+    });
+    return metrics.length > 0 ? { metrics } : {};
+  }
+
+  async getMetricHistoryBulk(req: { run_id: string[]; metric_key: string; max_results?: number }) {
+    if (req.run_id.length === 0) throw missing('run_id');
+    if (req.run_id.length > LIMITS.bulkMaxRunIds) {
+      throw MlflowError.invalidParameter(
+        `GetMetricHistoryBulk request cannot specify more than ${LIMITS.bulkMaxRunIds} run_ids. Received ${req.run_id.length} run_ids.`,
+      );
+    }
+    const maxResults = Math.min(
+      req.max_results ?? LIMITS.metricHistoryPageDefault,
+      LIMITS.metricHistoryPageDefault,
+    );
+    const metrics = await this.store.getMetricHistoryBulk(req.run_id, req.metric_key, maxResults);
+    return { metrics };
+  }
+}
+
+async function* streamMetricsJson(chunks: AsyncIterable<Metric[]>): AsyncIterable<string> {
+  let first = true;
+  for await (const chunk of chunks) {
+    if (chunk.length === 0) continue;
+    const body = JSON.stringify(chunk);
+    // `{"metrics": [` + the chunk's elements, joined across chunks with commas.
+    yield (first ? '{"metrics": [' : ',') + body.slice(1, -1);
+    first = false;
+  }
+  yield first ? '{}' : ']}';
+}
+
+function validateArtifactLocation(location: string): void {
+  let decoded = location;
+  for (let i = 0; i < 10; i++) {
+    const next = safeDecode(decoded);
+    if (next === decoded) break;
+    decoded = next;
+  }
+  const query = decoded.includes('?') ? decoded.slice(decoded.indexOf('?')) : '';
+  if (decoded.includes('#') || /;[^/]*$/.test(decoded.split('?')[0]!) || query.includes('..')) {
+    throw MlflowError.invalidParameter(
+      `Invalid artifact location '${location}': fragments, parameters and '..' in the query are not allowed.`,
+    );
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function validateDataset(
+  dataset: {
+    name: string;
+    digest: string;
+    source_type: string;
+    source: string;
+    schema?: string;
+    profile?: string;
+  },
+  tags: KeyValue[],
+): void {
+  const check = (label: string, value: string | undefined, limit: number) => {
+    if (value !== undefined && value.length > limit) {
+      throw MlflowError.invalidParameter(
+        `Dataset ${label} exceeds the maximum length of ${limit} characters (got ${value.length}).`,
+      );
+    }
+  };
+  check('name', dataset.name, LIMITS.datasetName);
+  check('digest', dataset.digest, LIMITS.datasetDigest);
+  check('source_type', dataset.source_type, LIMITS.datasetSourceType);
+  check('source', dataset.source, LIMITS.datasetSource);
+  check('schema', dataset.schema, LIMITS.datasetSchema);
+  check('profile', dataset.profile, LIMITS.datasetProfile);
+  for (const t of tags) {
+    if (!t.key) throw missing('key');
+    check('input tag key', t.key, LIMITS.inputTagKey);
+    check('input tag value', t.value, LIMITS.inputTagValue);
+  }
+}

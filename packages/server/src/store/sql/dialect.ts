@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+export type DialectName = 'sqlite' | 'postgresql';
+
+export interface MetricRow {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: boolean;
+  run_uuid: string;
+}
+
+/** A connection inside a write transaction. */
+export type Trx = Kysely<Database>;
+
+/**
+ * What differs between the databases lives here and only here: connection handling, the write path,
+ * bulk inserts and driver error mapping. Stores are written once against this interface.
+ */
+export interface SqlDialect {
+  readonly name: DialectName;
+  /** For reads outside a write transaction. */
+  readonly db: Kysely<Database>;
+  /**
+   * Runs `fn` as one atomic unit of work and resolves only after it is committed. SQLite coalesces
+   * concurrent units into one transaction (group commit, a savepoint each); PostgreSQL gives each its own.
+   */
+  write<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+  /** Inserts metric history rows, silently skipping exact duplicates (spec §3.3). */
+  insertMetrics(trx: Trx, rows: readonly MetricRow[]): Promise<void>;
+  /** A boolean as the column stores it: 0/1 on SQLite, true/false on PostgreSQL. */
+  bool(value: boolean): boolean | number;
+  isUniqueViolation(err: unknown): boolean;
+  isForeignKeyViolation(err: unknown): boolean;
+  /** Expression for a case-insensitive LIKE (`ILIKE` on PostgreSQL, `lower() LIKE lower()` on SQLite). */
+  readonly ilike: 'ilike' | 'lower-like';
+  close(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+import { MlflowError } from '../../core/mlflow-error.ts';
+import type { SqlDialect } from './dialect.ts';
+import { PostgresDialect } from './postgres-dialect.ts';
+import { SqliteDialect } from './sqlite-dialect.ts';
+
+export interface DatabaseOptions {
+  poolSize?: number;
+  sqliteSynchronous?: 'NORMAL' | 'FULL';
+}
+
+/** SQLAlchemy-style URI → file path: `sqlite:///rel.db` is relative, `sqlite:////abs.db` absolute. */
+export function sqlitePathFromUri(uri: string): string {
+  const rest = uri.slice('sqlite://'.length);
+  if (rest === '' || rest === '/' || rest === '/:memory:') return ':memory:';
+  if (!rest.startsWith('/')) throw MlflowError.invalidParameter(`Invalid SQLite URI '${uri}'`);
+  return decodeURIComponent(rest.slice(1).split('?')[0]!);
+}
+
+/** Picks the dialect by URI scheme, as `--backend-store-uri` does (spec §7.2). */
+export function openDatabase(uri: string, options: DatabaseOptions = {}): SqlDialect {
+  const scheme = uri.split(':', 1)[0]!.split('+', 1)[0]!.toLowerCase();
+  if (scheme === 'sqlite') {
+    return new SqliteDialect({ path: sqlitePathFromUri(uri), synchronous: options.sqliteSynchronous });
+  }
+  if (scheme === 'postgresql' || scheme === 'postgres') {
+    // Drop a SQLAlchemy driver suffix such as `postgresql+psycopg2://`.
+    const connectionString = uri.replace(/^[a-z]+(\+[a-z0-9_]+)?:/i, 'postgresql:');
+    return new PostgresDialect({ connectionString, poolSize: options.poolSize });
+  }
+  throw MlflowError.invalidParameter(
+    `Unsupported backend store URI '${uri}': use sqlite:///path.db or postgresql://user@host/db`,
+  );
+}

@@ -1,0 +1,67 @@
+import { Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { MetricRow, SqlDialect, Trx } from './dialect.ts';
+import type { Database } from './schema.ts';
+
+export interface PostgresOptions {
+  connectionString: string;
+  poolSize?: number;
+}
+
+const INT8_OID = 20;
+
+export class PostgresDialect implements SqlDialect {
+  readonly name = 'postgresql' as const;
+  readonly ilike = 'ilike' as const;
+  readonly db: Kysely<Database>;
+  private readonly pool: pg.Pool;
+
+  constructor(options: PostgresOptions) {
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      // BIGINT columns hold epoch-ms timestamps and steps; all fit in a double, and the wire wants numbers.
+      types: {
+        getTypeParser: ((oid: number, format?: string) =>
+          oid === INT8_OID
+            ? (v: string) => Number(v)
+            : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      },
+    });
+    this.db = new Kysely<Database>({ dialect: new KyselyPostgresDialect({ pool: this.pool }) });
+  }
+
+  write<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
+    // PostgreSQL commits concurrent transactions together on its own (WAL group flush), so each unit
+    // simply gets its own transaction on a pooled connection.
+    return this.db.transaction().execute(fn);
+  }
+
+  async insertMetrics(trx: Trx, rows: readonly MetricRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // One statement with six array parameters instead of 6×N scalar ones.
+    await sql`
+      INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan)
+      SELECT * FROM unnest(
+        ${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.value)}::float8[],
+        ${rows.map((r) => r.timestamp)}::int8[], ${rows.map((r) => r.run_uuid)}::text[],
+        ${rows.map((r) => r.step)}::int8[], ${rows.map((r) => r.is_nan)}::bool[])
+      ON CONFLICT DO NOTHING`.execute(trx);
+  }
+
+  bool(value: boolean): boolean | number {
+    return value;
+  }
+
+  isUniqueViolation(err: unknown): boolean {
+    return (err as { code?: string })?.code === '23505';
+  }
+
+  isForeignKeyViolation(err: unknown): boolean {
+    return (err as { code?: string })?.code === '23503';
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,106 @@
+/** Loads the params, tags, latest metrics and dataset inputs of a set of runs with one query each. */
+import type { DatasetInput, KeyValue, Metric, Run, RunData } from '@mlflow-ts/protocol';
+import type { Kysely } from 'kysely';
+import { toMetric, toRunInfo } from './row-mappers.ts';
+import type { Database, RunsTable } from './schema.ts';
+
+// Above this many ids, split the IN list (SQLite's default variable limit is 32766).
+const CHUNK = 5000;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/** Appends `value` to the list kept under `id`. */
+export function group<K, V>(map: Map<K, V[]>, id: K, value: V): void {
+  const list = map.get(id);
+  if (list) list.push(value);
+  else map.set(id, [value]);
+}
+
+export async function loadRuns(db: Kysely<Database>, rows: RunsTable[]): Promise<Run[]> {
+  const ids = rows.map((r) => r.run_uuid);
+  const params = new Map<string, KeyValue[]>();
+  const tags = new Map<string, KeyValue[]>();
+  const metrics = new Map<string, Metric[]>();
+  const inputs = new Map<string, DatasetInput[]>();
+  for (const part of chunks(ids)) {
+    if (part.length === 0) continue;
+    const [p, t, m] = await Promise.all([
+      db.selectFrom('params').select(['run_uuid', 'key', 'value']).where('run_uuid', 'in', part).execute(),
+      db.selectFrom('tags').select(['run_uuid', 'key', 'value']).where('run_uuid', 'in', part).execute(),
+      db
+        .selectFrom('latest_metrics')
+        .select(['run_uuid', 'key', 'value', 'timestamp', 'step', 'is_nan'])
+        .where('run_uuid', 'in', part)
+        .execute(),
+    ]);
+    for (const r of p) group(params, r.run_uuid, { key: r.key, value: r.value });
+    for (const r of t) group(tags, r.run_uuid, { key: r.key, value: r.value ?? '' });
+    for (const r of m) group(metrics, r.run_uuid, toMetric(r));
+    await loadDatasetInputs(db, part, inputs);
+  }
+  return rows.map((row) => {
+    const data: RunData = {};
+    const m = metrics.get(row.run_uuid);
+    const p = params.get(row.run_uuid);
+    const t = tags.get(row.run_uuid);
+    if (m) data.metrics = m;
+    if (p) data.params = p;
+    if (t) data.tags = t;
+    const d = inputs.get(row.run_uuid);
+    return { info: toRunInfo(row), data, inputs: d ? { dataset_inputs: d } : {} };
+  });
+}
+
+async function loadDatasetInputs(
+  db: Kysely<Database>,
+  runIds: string[],
+  out: Map<string, DatasetInput[]>,
+): Promise<void> {
+  const links = await db
+    .selectFrom('inputs')
+    .innerJoin('datasets', 'datasets.dataset_uuid', 'inputs.source_id')
+    .select([
+      'inputs.input_uuid',
+      'inputs.destination_id',
+      'datasets.name',
+      'datasets.digest',
+      'datasets.dataset_source_type',
+      'datasets.dataset_source',
+      'datasets.dataset_schema',
+      'datasets.dataset_profile',
+    ])
+    .where('inputs.source_type', '=', 'DATASET')
+    .where('inputs.destination_type', '=', 'RUN')
+    .where('inputs.destination_id', 'in', runIds)
+    .execute();
+  if (links.length === 0) return;
+  const tagRows = await db
+    .selectFrom('input_tags')
+    .select(['input_uuid', 'name', 'value'])
+    .where(
+      'input_uuid',
+      'in',
+      links.map((l) => l.input_uuid),
+    )
+    .execute();
+  const tagsByInput = new Map<string, KeyValue[]>();
+  for (const t of tagRows) group(tagsByInput, t.input_uuid, { key: t.name, value: t.value });
+  for (const l of links) {
+    const dataset: DatasetInput['dataset'] = {
+      name: l.name,
+      digest: l.digest,
+      source_type: l.dataset_source_type,
+      source: l.dataset_source,
+    };
+    if (l.dataset_schema != null) dataset.schema = l.dataset_schema;
+    if (l.dataset_profile != null) dataset.profile = l.dataset_profile;
+    const input: DatasetInput = { dataset };
+    const tags = tagsByInput.get(l.input_uuid);
+    if (tags) input.tags = tags;
+    group(out, l.destination_id, input);
+  }
+}

@@ -1,0 +1,121 @@
+import type { DatasetSummary, KeyValue, Run, RunInfo, RunStatus, ViewType } from '@mlflow-ts/protocol';
+import type { RunClause, RunOrderKey } from '../../core/search/index.ts';
+import type { DatasetInputRecord, MetricInput, Page, TrackingStore } from '../tracking-store.ts';
+import type { SqlDialect } from './dialect.ts';
+import { parseExperimentId, SqlExperimentStore } from './experiment-store.ts';
+import { SqlMetricHistory } from './metric-history.ts';
+import { migrate } from './migrate.ts';
+import { type DatabaseOptions, openDatabase } from './open-database.ts';
+import { SqlRunInputs } from './run-inputs.ts';
+import { SqlRunStore } from './run-store.ts';
+import { searchRuns } from './search-runs-sql.ts';
+
+export interface SqlTrackingStoreOptions extends DatabaseOptions {
+  /** Root under which new experiments get their artifact location, e.g. `mlflow-artifacts:/`. */
+  defaultArtifactRoot: string;
+  now?: () => number;
+}
+
+/** The tracking store over SQLite or PostgreSQL: one object composed of the per-aggregate parts. */
+export class SqlTrackingStore extends SqlExperimentStore implements TrackingStore {
+  private readonly runs: SqlRunStore;
+  private readonly history: SqlMetricHistory;
+  private readonly inputs: SqlRunInputs;
+
+  constructor(dialect: SqlDialect, options: SqlTrackingStoreOptions) {
+    super(dialect, options.defaultArtifactRoot, options.now);
+    this.runs = new SqlRunStore(dialect, options.now);
+    this.history = new SqlMetricHistory(dialect);
+    this.inputs = new SqlRunInputs(dialect);
+  }
+
+  createRun(input: {
+    experimentId: string;
+    userId: string;
+    runName?: string;
+    startTime: number;
+    tags: KeyValue[];
+  }) {
+    return this.runs.createRun(input);
+  }
+  getRun(runId: string) {
+    return this.runs.getRun(runId);
+  }
+  updateRun(
+    runId: string,
+    update: { status?: RunStatus; endTime?: number; runName?: string },
+  ): Promise<RunInfo> {
+    return this.runs.updateRun(runId, update);
+  }
+  deleteRun(runId: string) {
+    return this.runs.deleteRun(runId);
+  }
+  restoreRun(runId: string) {
+    return this.runs.restoreRun(runId);
+  }
+  logBatch(runId: string, batch: { metrics: MetricInput[]; params: KeyValue[]; tags: KeyValue[] }) {
+    return this.runs.logBatch(runId, batch);
+  }
+  deleteTag(runId: string, key: string) {
+    return this.runs.deleteTag(runId, key);
+  }
+  appendLoggedModel(runId: string, model: Record<string, unknown>) {
+    return this.runs.appendLoggedModel(runId, model);
+  }
+  logInputs(runId: string, datasets: DatasetInputRecord[]) {
+    return this.inputs.logInputs(runId, datasets);
+  }
+  async searchRuns(query: {
+    experimentIds: string[];
+    filter: RunClause[];
+    orderBy: RunOrderKey[];
+    viewType: ViewType;
+    maxResults: number;
+    offset: number;
+  }): Promise<Page<Run>> {
+    return { items: await searchRuns(this.dialect, query) };
+  }
+  searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]> {
+    return this.inputs.searchDatasets(
+      experimentIds.map(parseExperimentId).filter((n): n is number => n !== undefined),
+    );
+  }
+  getMetricHistoryPage(runId: string, key: string, offset: number, limit: number) {
+    return this.history.getMetricHistoryPage(runId, key, offset, limit);
+  }
+  streamMetricHistory(runId: string, key: string) {
+    return this.history.streamMetricHistory(runId, key);
+  }
+  getMetricHistoryBulkInterval(query: {
+    runIds: string[];
+    key: string;
+    startStep?: number;
+    endStep?: number;
+    maxResults: number;
+  }) {
+    return this.history.getMetricHistoryBulkInterval(query);
+  }
+  getMetricHistoryBulk(runIds: string[], key: string, maxResults: number) {
+    return this.history.getMetricHistoryBulk(runIds, key, maxResults);
+  }
+  close(): Promise<void> {
+    return this.dialect.close();
+  }
+}
+
+/** Opens the database named by the URI, brings its schema up to date and creates the Default experiment. */
+export async function openSqlTrackingStore(
+  uri: string,
+  options: SqlTrackingStoreOptions,
+): Promise<SqlTrackingStore> {
+  const dialect = openDatabase(uri, options);
+  try {
+    await migrate(dialect);
+    const store = new SqlTrackingStore(dialect, options);
+    await store.ensureDefaultExperiment();
+    return store;
+  } catch (err) {
+    await dialect.close();
+    throw err;
+  }
+}

@@ -1,0 +1,105 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect as KyselySqliteDialect, sql } from 'kysely';
+import type { MetricRow, SqlDialect, Trx } from './dialect.ts';
+import { GroupCommitQueue } from './group-commit.ts';
+import type { Database } from './schema.ts';
+
+export interface SqliteOptions {
+  /** File path, or ':memory:'. */
+  path: string;
+  /** `FULL` makes every commit durable on power loss; group commit keeps its cost shared. */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+function openHandle(path: string, synchronous: string): BetterSqlite3.Database {
+  const handle = new BetterSqlite3(path);
+  handle.pragma('journal_mode = WAL');
+  handle.pragma(`synchronous = ${synchronous}`);
+  // Several server processes may share the file: wait for the writer lock instead of failing at once.
+  handle.pragma('busy_timeout = 10000');
+  // MLflow enforces foreign keys on SQLite (a run in a missing experiment is rejected).
+  handle.pragma('foreign_keys = ON');
+  // MLflow's LIKE is case-sensitive on every backend (spec §4.0); SQLite's is not by default.
+  handle.pragma('case_sensitive_like = ON');
+  handle.pragma('cache_size = -65536');
+  handle.pragma('temp_store = MEMORY');
+  return handle;
+}
+
+const INSERT_METRIC_SQL =
+  'INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING';
+
+export class SqliteDialect implements SqlDialect {
+  readonly name = 'sqlite' as const;
+  readonly ilike = 'lower-like' as const;
+  readonly db: Kysely<Database>;
+  private readonly writer: Kysely<Database>;
+  private readonly writerHandle: BetterSqlite3.Database;
+  private readonly readerHandle: BetterSqlite3.Database;
+  private readonly queue: GroupCommitQueue<Trx>;
+  private insertMetric: BetterSqlite3.Statement | undefined;
+
+  constructor(options: SqliteOptions) {
+    const synchronous = options.synchronous ?? 'NORMAL';
+    this.writerHandle = openHandle(options.path, synchronous);
+    // A second connection for reads, so a read never waits behind a write transaction being assembled.
+    // An in-memory database is private to its connection, so there both roles share one.
+    this.readerHandle =
+      options.path === ':memory:' ? this.writerHandle : openHandle(options.path, synchronous);
+    this.writer = new Kysely<Database>({
+      dialect: new KyselySqliteDialect({ database: this.writerHandle }),
+    });
+    this.db =
+      this.readerHandle === this.writerHandle
+        ? this.writer
+        : new Kysely<Database>({ dialect: new KyselySqliteDialect({ database: this.readerHandle }) });
+    const writer = this.writer;
+    // Only the queue issues statements on the writer connection, one batch at a time, so plain
+    // BEGIN/SAVEPOINT statements on it are safe. BEGIN IMMEDIATE takes the write lock up front, which other
+    // processes on the same file need to avoid deadlocking (architecture §3).
+    this.queue = new GroupCommitQueue<Trx>({
+      begin: async () => {
+        await sql`BEGIN IMMEDIATE`.execute(writer);
+        return writer;
+      },
+      savepoint: async (c) => void (await sql`SAVEPOINT unit`.execute(c)),
+      release: async (c) => void (await sql`RELEASE unit`.execute(c)),
+      rollbackToSavepoint: async (c) => {
+        await sql`ROLLBACK TO unit`.execute(c);
+        await sql`RELEASE unit`.execute(c);
+      },
+      commit: async (c) => void (await sql`COMMIT`.execute(c)),
+      rollback: async (c) => void (await sql`ROLLBACK`.execute(c)),
+    });
+  }
+
+  write<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
+    return this.queue.submit(fn);
+  }
+
+  async insertMetrics(_trx: Trx, rows: readonly MetricRow[]): Promise<void> {
+    // The hot path of log-batch: a prepared statement on the writer handle, which is inside the open
+    // transaction of the unit calling us (better-sqlite3 is synchronous, so nothing interleaves).
+    this.insertMetric ??= this.writerHandle.prepare(INSERT_METRIC_SQL);
+    const stmt = this.insertMetric;
+    for (const r of rows) stmt.run(r.key, r.value, r.timestamp, r.run_uuid, r.step, r.is_nan ? 1 : 0);
+  }
+
+  bool(value: boolean): boolean | number {
+    return value ? 1 : 0;
+  }
+
+  isUniqueViolation(err: unknown): boolean {
+    const code = (err as { code?: string })?.code;
+    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  }
+
+  isForeignKeyViolation(err: unknown): boolean {
+    return (err as { code?: string })?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    if (this.db !== this.writer) await this.writer.destroy();
+  }
+}

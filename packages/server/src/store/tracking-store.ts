@@ -1,0 +1,114 @@
+/**
+ * The tracking store, split by aggregate. Implementations return entities in their wire shape
+ * (protocol's types), so the HTTP layer only serialises them.
+ */
+import type {
+  DatasetSummary,
+  Experiment,
+  KeyValue,
+  Metric,
+  MetricWithRunId,
+  Run,
+  RunInfo,
+  RunStatus,
+  ViewType,
+} from '@mlflow-ts/protocol';
+import type { ExperimentClause, ExperimentOrderKey, RunClause, RunOrderKey } from '../core/search/index.ts';
+
+export interface MetricInput {
+  key: string;
+  /** May be NaN or ±Infinity. */
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
+export interface DatasetInputRecord {
+  dataset: {
+    name: string;
+    digest: string;
+    source_type: string;
+    source: string;
+    schema?: string;
+    profile?: string;
+  };
+  tags: KeyValue[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Offset of the next page, when the store knows there is one. */
+  nextOffset?: number;
+}
+
+export interface ExperimentStore {
+  createExperiment(input: { name: string; artifactLocation?: string; tags: KeyValue[] }): Promise<string>;
+  getExperiment(experimentId: string): Promise<Experiment>;
+  getExperimentByName(name: string): Promise<Experiment | undefined>;
+  searchExperiments(query: {
+    viewType: ViewType;
+    filter: ExperimentClause[];
+    orderBy: ExperimentOrderKey[];
+    maxResults: number;
+    offset: number;
+  }): Promise<Page<Experiment>>;
+  deleteExperiment(experimentId: string): Promise<void>;
+  restoreExperiment(experimentId: string): Promise<void>;
+  renameExperiment(experimentId: string, newName: string): Promise<void>;
+  setExperimentTag(experimentId: string, key: string, value: string): Promise<void>;
+  deleteExperimentTag(experimentId: string, key: string): Promise<void>;
+}
+
+export interface RunStore {
+  createRun(input: {
+    experimentId: string;
+    userId: string;
+    runName?: string;
+    startTime: number;
+    tags: KeyValue[];
+  }): Promise<Run>;
+  getRun(runId: string): Promise<Run>;
+  updateRun(
+    runId: string,
+    update: { status?: RunStatus; endTime?: number; runName?: string },
+  ): Promise<RunInfo>;
+  deleteRun(runId: string): Promise<void>;
+  restoreRun(runId: string): Promise<void>;
+  /** Atomic: all of it is written, or none (a param conflict fails the whole batch). */
+  logBatch(
+    runId: string,
+    batch: { metrics: MetricInput[]; params: KeyValue[]; tags: KeyValue[] },
+  ): Promise<void>;
+  deleteTag(runId: string, key: string): Promise<void>;
+  logInputs(runId: string, datasets: DatasetInputRecord[]): Promise<void>;
+  /** Appends one model's metadata to the run's `mlflow.log-model.history` tag. */
+  appendLoggedModel(runId: string, model: Record<string, unknown>): Promise<void>;
+  searchRuns(query: {
+    experimentIds: string[];
+    filter: RunClause[];
+    orderBy: RunOrderKey[];
+    viewType: ViewType;
+    maxResults: number;
+    offset: number;
+  }): Promise<Page<Run>>;
+  searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]>;
+}
+
+export interface MetricStore {
+  /** One page of a metric's history, ordered by step, timestamp, value. */
+  getMetricHistoryPage(runId: string, key: string, offset: number, limit: number): Promise<Page<Metric>>;
+  /** The whole history in bounded chunks, without holding it all in memory. */
+  streamMetricHistory(runId: string, key: string): AsyncIterable<Metric[]>;
+  getMetricHistoryBulkInterval(query: {
+    runIds: string[];
+    key: string;
+    startStep?: number;
+    endStep?: number;
+    maxResults: number;
+  }): Promise<MetricWithRunId[]>;
+  getMetricHistoryBulk(runIds: string[], key: string, maxResults: number): Promise<MetricWithRunId[]>;
+}
+
+export interface TrackingStore extends ExperimentStore, RunStore, MetricStore {
+  close(): Promise<void>;
+}
