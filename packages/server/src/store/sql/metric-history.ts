@@ -87,7 +87,10 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
       query.startStep !== undefined && query.endStep !== undefined
         ? sql`AND step >= ${query.startStep} AND step <= ${query.endStep}`
         : sql``;
-    const m = Math.max(maxResults, 2);
+    // Literals, not parameters: better-sqlite3 binds numbers as REAL, which would turn the integer
+    // division below into a float one. Both are integers we computed, never user text.
+    const m = sql.lit(Math.max(Math.trunc(maxResults), 2) - 1);
+    const limit = sql.lit(Math.trunc(maxResults));
     const { rows } = await sql<{
       run_uuid: string;
       key: string;
@@ -105,8 +108,8 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
       ),
       sampled AS (
         SELECT step FROM numbered
-        WHERE c <= ${maxResults} OR i = 0
-           OR (i * ${m - 1}) / (c - 1) <> ((i - 1) * ${m - 1}) / (c - 1)
+        WHERE c <= ${limit} OR i = 0
+           OR (i * ${m}) / (c - 1) <> ((i - 1) * ${m}) / (c - 1)
         UNION SELECT MIN(step) FROM in_range GROUP BY run_uuid
         UNION SELECT MAX(step) FROM in_range GROUP BY run_uuid
       ),

@@ -1,7 +1,8 @@
 /**
  * MLflow's schema at alembic head acf3f17fdcc7 (MLflow 2.9.2), statement for statement as Python MLflow
  * creates it on an empty database, so a database we create is one Python MLflow opens as its own.
- * Checked against the reference dumps by test/schema.test.ts.
+ * Checked against the reference dumps by test/schema.test.ts. (PostgreSQL CHECK constraints are written the
+ * way SQLAlchemy emits them; PostgreSQL stores them in the same canonical form as MLflow's.)
  */
 
 export const MLFLOW_ALEMBIC_HEAD = 'acf3f17fdcc7';
@@ -191,7 +192,7 @@ export const POSTGRES_SCHEMA: readonly string[] = [
     lifecycle_stage character varying(32),
     creation_time bigint,
     last_update_time bigint,
-    CONSTRAINT experiments_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[])))
+    CONSTRAINT experiments_lifecycle_stage CHECK (lifecycle_stage IN ('active', 'deleted'))
 )`,
   `CREATE SEQUENCE public.experiments_experiment_id_seq
     AS integer
@@ -286,9 +287,9 @@ export const POSTGRES_SCHEMA: readonly string[] = [
     artifact_uri character varying(200),
     experiment_id integer,
     deleted_time bigint,
-    CONSTRAINT runs_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[]))),
-    CONSTRAINT runs_status_check CHECK (((status)::text = ANY ((ARRAY['SCHEDULED'::character varying, 'FAILED'::character varying, 'FINISHED'::character varying, 'RUNNING'::character varying, 'KILLED'::character varying])::text[]))),
-    CONSTRAINT source_type CHECK (((source_type)::text = ANY ((ARRAY['NOTEBOOK'::character varying, 'JOB'::character varying, 'LOCAL'::character varying, 'UNKNOWN'::character varying, 'PROJECT'::character varying])::text[])))
+    CONSTRAINT runs_lifecycle_stage CHECK (lifecycle_stage IN ('active', 'deleted')),
+    CONSTRAINT runs_status_check CHECK (status IN ('SCHEDULED', 'FAILED', 'FINISHED', 'RUNNING', 'KILLED')),
+    CONSTRAINT source_type CHECK (source_type IN ('NOTEBOOK', 'JOB', 'LOCAL', 'UNKNOWN', 'PROJECT'))
 )`,
   `CREATE TABLE public.tags (
     key character varying(250) NOT NULL,
