@@ -85,6 +85,8 @@ async function main() {
     return 1;
   }
   log(`${files.length} test file(s)${filters.length ? ` matching ${filters.join(', ')}` : ''}`);
+  // End-to-end tests start the real CLI (bin/mlflow-ts.mjs runs dist/cli.mjs): build it from the sources.
+  await import('./build.mjs');
 
   const env = { ...process.env };
   let pg = null;

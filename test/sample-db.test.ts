@@ -53,8 +53,8 @@ describe('MLflow 2.9.2 sample database, opened in place', () => {
     assert.equal(run.info.start_time, 1700000000000);
     assert.ok(run.data.params?.length);
     assert.ok(run.data.tags?.some((t) => t.key === 'mlflow.log-model.history'));
-    assert.equal(run.inputs.dataset_inputs?.[0]?.dataset.name, 'iris-head');
-    assert.deepEqual(run.inputs.dataset_inputs?.[0]?.tags, [
+    assert.equal(run.inputs?.dataset_inputs?.[0]?.dataset.name, 'iris-head');
+    assert.deepEqual(run.inputs?.dataset_inputs?.[0]?.tags, [
       { key: 'mlflow.data.context', value: 'training' },
     ]);
     const history = await store.getMetricHistoryPage(TRAIN_C01, 'loss', 0, 100);

@@ -193,7 +193,7 @@ describeEachDialect('run store', (dialect) => {
     await t.store.logInputs(id, [{ dataset, tags }]);
     await t.store.logInputs(id, [{ dataset, tags }]);
     const run = await t.store.getRun(id);
-    assert.deepEqual(run.inputs.dataset_inputs, [{ dataset, tags }]);
+    assert.deepEqual(run.inputs?.dataset_inputs, [{ dataset, tags }]);
     const other = (await newRun('inputs-2')).info.run_id;
     await t.store.logInputs(other, [{ dataset, tags: [] }]);
     const summaries = (await t.store.searchDatasets([exp])).map((d) => JSON.stringify(d)).sort();

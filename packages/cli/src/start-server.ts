@@ -35,14 +35,34 @@ export async function runServer(config: ServerConfig, log: (line: string) => voi
       poolSize: 1,
     });
     await store.close();
-    for (let i = 0; i < config.workers; i++) cluster.fork();
+    let announced = false;
+    for (let i = 0; i < config.workers; i++) {
+      cluster.fork().on('message', (msg: { listening?: string }) => {
+        // Workers share one port (with --port 0, one the primary picked): announce it once.
+        if (msg.listening && !announced) {
+          announced = true;
+          log(
+            `mlflow-ts server listening on ${msg.listening} with ${config.workers} workers (backend ${config.backendStoreUri})`,
+          );
+        }
+      });
+    }
+    let stopping = false;
+    const stopAll = () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+      cluster.on('exit', () => {
+        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      });
+    };
+    process.once('SIGINT', stopAll);
+    process.once('SIGTERM', stopAll);
     cluster.on('exit', (worker, code, signal) => {
-      if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGINT') {
+      if (!stopping && code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGINT') {
         log(`worker ${worker.process.pid} exited (${signal ?? code}); starting a new one`);
         cluster.fork();
       }
     });
-    log(`mlflow-ts server: ${config.workers} workers on http://${config.host}:${config.port}`);
     return;
   }
   const server = await startServer(config);
@@ -54,7 +74,8 @@ export async function runServer(config: ServerConfig, log: (line: string) => voi
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  if (!cluster.isWorker) {
+  if (cluster.isWorker) process.send?.({ listening: server.url });
+  else {
     log(
       `mlflow-ts server listening on ${server.url} (backend ${config.backendStoreUri}, artifacts ${config.defaultArtifactRoot})`,
     );

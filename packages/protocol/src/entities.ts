@@ -80,10 +80,11 @@ export interface RunInputs {
   dataset_inputs?: DatasetInput[];
 }
 
+/** `inputs` is absent in the runs/create response (as MLflow answers), present (maybe `{}`) elsewhere. */
 export interface Run {
   info: RunInfo;
   data: RunData;
-  inputs: RunInputs;
+  inputs?: RunInputs;
 }
 
 export interface FileInfo {

@@ -1,0 +1,16 @@
+/**
+ * `@mlflow-ts/client/node`: everything of the core, plus the Node context (MLFLOW_* environment
+ * variables, system run tags incl. git commit) and exit hooks that end active runs and flush queued
+ * metrics. Importing this module installs both.
+ */
+import { setContextProvider } from '../context.ts';
+import { createNodeContextProvider } from './context-provider.ts';
+import { installExitHooks } from './exit-hooks.ts';
+
+export * from '../index.ts';
+export { createNodeContextProvider, loginName, type NodeContextOptions } from './context-provider.ts';
+export { type ExitHookOptions, installExitHooks, uninstallExitHooks } from './exit-hooks.ts';
+export { findGitDir, readGitCommit } from './git.ts';
+
+setContextProvider(createNodeContextProvider());
+installExitHooks();
