@@ -82,7 +82,7 @@ describeEachDialect('run store', (dialect) => {
     await rejects(
       t.store.logBatch(id, { metrics: [], params: [{ key: 'lr', value: '0.2' }], tags: [] }),
       'INVALID_PARAMETER_VALUE',
-      /Changing param values is not allowed. Param with key='lr' was already logged with value='0.1'/,
+      /Changing param values is not allowed. Params were already logged='\[\{'key': 'lr', 'old_value': '0.1', 'new_value': '0.2'\}\]'/,
     );
     const run = await t.store.getRun(id);
     assert.equal(byKey(run.data.params).lr?.value, '0.1');

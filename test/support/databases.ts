@@ -99,6 +99,27 @@ async function adminQuery(admin: URL, sql: string): Promise<void> {
   }
 }
 
+/**
+ * Waits (up to 2 s) until no backend is connected to the database. A pool's end() resolves before its
+ * sockets are closed; DROP ... WITH (FORCE) would then kill a backend whose client is still ending.
+ */
+async function backendsGone(admin: URL, name: string): Promise<void> {
+  const client = new Client({ connectionString: admin.href });
+  await client.connect();
+  try {
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await client.query(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      );
+      if (rows[0].n === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 async function createPostgres(): Promise<TestDatabase> {
   const admin = adminUri();
   const name = `mlflow_test_${randomBytes(8).toString('hex')}`;
@@ -112,6 +133,7 @@ async function createPostgres(): Promise<TestDatabase> {
     drop: async () => {
       if (dropped) return;
       dropped = true;
+      await backendsGone(admin, name);
       // FORCE (PostgreSQL 13+) ends connections a store or pool left open.
       await adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },

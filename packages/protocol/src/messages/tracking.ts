@@ -120,8 +120,8 @@ export const GetMetricHistoryBulkInterval = Msg({
 });
 /** UI-only endpoint; note the singular `run_id` repeated key (spec §13 item 7). */
 export const GetMetricHistoryBulk = Msg({
-  run_id: Rep(Str()),
-  metric_key: Str(),
+  run_id: Opt(Rep(Str())),
+  metric_key: Opt(Str()),
   max_results: Opt(Int32()),
 });
 

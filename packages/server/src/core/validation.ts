@@ -40,7 +40,8 @@ export function validateKey(kind: KeyKind, key: string): void {
 export function validateLength(label: string, value: string, limit: number): void {
   if (value.length > limit) {
     throw MlflowError.invalidParameter(
-      `${label} '${value}' had length ${value.length}, which exceeded length limit of ${limit}`,
+      // MLflow quotes only the first 250 characters of the value.
+      `${label} '${value.slice(0, 250)}' had length ${value.length}, which exceeded length limit of ${limit}`,
     );
   }
 }

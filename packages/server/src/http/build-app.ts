@@ -28,9 +28,10 @@ function trackingHandlers(t: TrackingService): Record<string, RpcHandler> {
 
 /** The HTTP app: routes from protocol's table, one error handler, health and version, the UI. */
 export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstance {
+  const bodyLimit = options.bodyLimit ?? 64 * 1024 * 1024;
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
+    bodyLimit,
     // Repeated query keys become arrays (spec §0.2); fast-querystring does this.
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -42,7 +43,7 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
   app.setErrorHandler(errorHandler);
 
   const knownPaths = new Set<string>();
-  registerRpcRoutes(app, TRACKING_ROUTES, trackingHandlers(deps.tracking), knownPaths);
+  registerRpcRoutes(app, TRACKING_ROUTES, trackingHandlers(deps.tracking), knownPaths, bodyLimit);
 
   app.get('/health', async (_req, reply) => reply.type('text/plain; charset=utf-8').send('OK'));
   app.get('/version', async (_req, reply) =>

@@ -19,12 +19,32 @@ function checkContentType(request: FastifyRequest): void {
   }
 }
 
-function decode(route: RouteDef, method: HttpMethod, request: FastifyRequest): Record<string, unknown> {
+/** GET bodies, which Fastify never parses: read from the socket, bounded like any other body. */
+async function readGetBody(request: FastifyRequest, limit: number): Promise<Buffer | undefined> {
+  const length = Number(request.headers['content-length'] ?? 0);
+  if (!(length > 0) && request.headers['transfer-encoding'] === undefined) return undefined;
+  if (length > limit) throw new MlflowError('INVALID_PARAMETER_VALUE', 'Request body is too large.');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request.raw) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new MlflowError('INVALID_PARAMETER_VALUE', 'Request body is too large.');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function decode(
+  route: RouteDef,
+  method: HttpMethod,
+  request: FastifyRequest,
+  bodyLimit: number,
+): Promise<Record<string, unknown>> {
   if (method === 'GET') {
     const query = request.query as Record<string, string | string[]>;
-    // A GET without a query string reads a JSON body instead (as MLflow does).
     if (Object.keys(query).length > 0) return decodeQuery(route.request, query);
-    return decodeBody(route.request, parseJsonBody(request.body as Buffer | undefined));
+    // A GET without a query string reads a JSON body instead (as MLflow does).
+    return decodeBody(route.request, parseJsonBody(await readGetBody(request, bodyLimit)));
   }
   if (method === 'POST') checkContentType(request);
   return decodeBody(route.request, parseJsonBody(request.body as Buffer | undefined));
@@ -41,6 +61,7 @@ export function registerRpcRoutes(
   routes: readonly RouteDef[],
   handlers: Record<string, RpcHandler>,
   knownPaths: Set<string>,
+  bodyLimit: number,
 ): void {
   for (const route of routes) {
     const handler = handlers[route.rpc];
@@ -53,7 +74,7 @@ export function registerRpcRoutes(
           method,
           url,
           handler: async (request, reply) => {
-            const result = await handler(decode(route, method, request));
+            const result = await handler(await decode(route, method, request, bodyLimit));
             reply.type('application/json');
             if ('stream' in result && typeof (result as { stream: unknown }).stream === 'object') {
               return reply.send(Readable.from((result as { stream: AsyncIterable<string> }).stream));

@@ -19,6 +19,7 @@ import type {
 } from '@mlflow-ts/protocol';
 import { LIMITS } from '@mlflow-ts/protocol';
 import { MlflowError } from '../core/mlflow-error.ts';
+import { ParamConflictError } from '../core/param-conflict.ts';
 import {
   decodePageToken,
   encodePageToken,
@@ -252,7 +253,11 @@ export class TrackingService {
   async logParam(req: { run_id?: string; run_uuid?: string; key: string; value?: string }) {
     const param = { key: req.key, value: req.value ?? '' };
     validateParam(param.key, param.value);
-    await this.store.logBatch(runIdOf(req), { metrics: [], params: [param], tags: [] });
+    try {
+      await this.store.logBatch(runIdOf(req), { metrics: [], params: [param], tags: [] });
+    } catch (err) {
+      throw err instanceof ParamConflictError ? err.singleParamError() : err;
+    }
     return {};
   }
 
@@ -444,8 +449,12 @@ export class TrackingService {
     return metrics.length > 0 ? { metrics } : {};
   }
 
-  async getMetricHistoryBulk(req: { run_id: string[]; metric_key: string; max_results?: number }) {
-    if (req.run_id.length === 0) throw missing('run_id');
+  async getMetricHistoryBulk(req: { run_id?: string[]; metric_key?: string; max_results?: number }) {
+    if (!req.run_id?.length) {
+      throw MlflowError.invalidParameter('GetMetricHistoryBulk request must specify at least one run_id.');
+    }
+    if (!req.metric_key)
+      throw MlflowError.invalidParameter('GetMetricHistoryBulk request must specify a metric_key.');
     if (req.run_id.length > LIMITS.bulkMaxRunIds) {
       throw MlflowError.invalidParameter(
         `GetMetricHistoryBulk request cannot specify more than ${LIMITS.bulkMaxRunIds} run_ids. Received ${req.run_id.length} run_ids.`,

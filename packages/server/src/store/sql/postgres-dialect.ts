@@ -6,6 +6,7 @@ import type { Database } from './schema.ts';
 export interface PostgresOptions {
   connectionString: string;
   poolSize?: number;
+  onIdleError?: (err: Error) => void;
 }
 
 const INT8_OID = 20;
@@ -28,6 +29,9 @@ export class PostgresDialect implements SqlDialect {
             : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle pooled connection can fail (server restart, network cut). pg-pool drops that client and the
+    // next query opens a new one; without a listener the 'error' event would end the whole process.
+    this.pool.on('error', (err) => options.onIdleError?.(err));
     this.db = new Kysely<Database>({ dialect: new KyselyPostgresDialect({ pool: this.pool }) });
   }
 

@@ -3,6 +3,7 @@ import type { KeyValue, Run, RunInfo, RunStatus } from '@mlflow-ts/protocol';
 import { MAX_FINITE_DOUBLE } from '@mlflow-ts/protocol';
 import { sql } from 'kysely';
 import { MlflowError } from '../../core/mlflow-error.ts';
+import { ParamConflictError } from '../../core/param-conflict.ts';
 import { randomRunName } from '../../core/run-names.ts';
 import type { MetricInput } from '../tracking-store.ts';
 import { appendToUri } from './artifact-location.ts';
@@ -252,21 +253,10 @@ async function insertParams(trx: Trx, runId: string, params: KeyValue[]): Promis
     )
     .execute();
   const old = new Map(existing.map((r) => [r.key, r.value]));
-  const conflicts = params.filter((p) => old.has(p.key) && old.get(p.key) !== p.value);
-  if (conflicts.length === 1) {
-    const c = conflicts[0]!;
-    throw MlflowError.invalidParameter(
-      `Changing param values is not allowed. Param with key='${c.key}' was already logged with value='${old.get(c.key)}' for run ID='${runId}'. Attempted logging new value '${c.value}'.`,
-    );
-  }
-  if (conflicts.length > 1) {
-    const list = conflicts.map(
-      (c) => `{'key': '${c.key}', 'old_value': '${old.get(c.key)}', 'new_value': '${c.value}'}`,
-    );
-    throw MlflowError.invalidParameter(
-      `Changing param values is not allowed. Params were already logged='[${list.join(', ')}]' for run ID='${runId}'.`,
-    );
-  }
+  const conflicts = params
+    .filter((p) => old.has(p.key) && old.get(p.key) !== p.value)
+    .map((p) => ({ key: p.key, oldValue: old.get(p.key)!, newValue: p.value }));
+  if (conflicts.length > 0) throw new ParamConflictError(runId, conflicts);
   const fresh = params.filter((p) => !old.has(p.key));
   if (fresh.length > 0) {
     await trx
