@@ -13,6 +13,7 @@ export interface ServerConfig {
   readonly port: number;
   readonly workers: number;
   readonly logLevel: string;
+  readonly accessLog: boolean;
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
   readonly poolSize: number;
 }
@@ -77,6 +78,7 @@ export function serverConfig(flags: ServerFlags, env: Env): ServerConfig {
       Math.max(64, availableParallelism()),
     ),
     logLevel: env.MLFLOW_TS_LOG_LEVEL ?? 'info',
+    accessLog: boolEnv(env.MLFLOW_TS_ACCESS_LOG) ?? false,
     sqliteSynchronous: sync,
     poolSize: intOption('MLFLOW_TS_DB_POOL_SIZE', env.MLFLOW_TS_DB_POOL_SIZE, 10, 1, 1000),
   });

@@ -16,7 +16,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     poolSize: config.poolSize,
     sqliteSynchronous: config.sqliteSynchronous,
   });
-  const app = buildApp({ tracking: new TrackingService(store) }, { logger: { level: config.logLevel } });
+  const app = buildApp(
+    { tracking: new TrackingService(store) },
+    { logger: { level: config.logLevel }, accessLog: config.accessLog },
+  );
   app.addHook('onClose', async () => store.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -46,9 +46,18 @@ export function validateLength(label: string, value: string, limit: number): voi
   }
 }
 
-export function validateMetric(key: string, value: number, timestamp: number, step: number): void {
+export function validateMetricKey(key: string): void {
   validateKey('metric', key);
   validateLength('Metric key', key, LIMITS.entityKeyLength);
+}
+
+export function validateMetric(key: string, value: number, timestamp: number, step: number): void {
+  validateMetricKey(key);
+  validateMetricPoint(key, value, timestamp, step);
+}
+
+/** The value, timestamp and step of a point whose key was already checked. */
+export function validateMetricPoint(key: string, value: number, timestamp: number, step: number): void {
   if (typeof value !== 'number') {
     throw MlflowError.invalidParameter(
       `Got invalid value ${value} for metric '${key}' (timestamp=${timestamp}).`,

@@ -33,6 +33,8 @@ import {
   validateExperimentName,
   validateExperimentTag,
   validateMetric,
+  validateMetricKey,
+  validateMetricPoint,
   validateNoDuplicateParamKeys,
   validateParam,
   validateRunId,
@@ -285,7 +287,15 @@ export class TrackingService {
     const tags = (req.tags ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }));
     validateBatchLimits(metrics.length, params.length, tags.length);
     validateNoDuplicateParamKeys(params.map((p) => p.key));
-    for (const m of metrics) validateMetric(m.key, m.value, m.timestamp, m.step);
+    // A batch repeats a few keys many times (1000 points of 10 curves): check each key once.
+    const keys = new Set<string>();
+    for (const m of metrics) {
+      if (!keys.has(m.key)) {
+        validateMetricKey(m.key);
+        keys.add(m.key);
+      }
+      validateMetricPoint(m.key, m.value, m.timestamp, m.step);
+    }
     for (const p of params) validateParam(p.key, p.value);
     for (const t of tags) validateRunTag(t.key, t.value);
     if (metrics.length + params.length + tags.length === 0) return {};

@@ -1,8 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect as KyselySqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect as KyselySqliteDialect } from 'kysely';
 import type { MetricRow, SqlDialect, Trx } from './dialect.ts';
 import { GroupCommitQueue } from './group-commit.ts';
 import type { Database } from './schema.ts';
+import { cachingDatabase } from './statement-cache.ts';
 
 export interface SqliteOptions {
   /** File path, or ':memory:'. */
@@ -47,29 +48,32 @@ export class SqliteDialect implements SqlDialect {
     this.readerHandle =
       options.path === ':memory:' ? this.writerHandle : openHandle(options.path, synchronous);
     this.writer = new Kysely<Database>({
-      dialect: new KyselySqliteDialect({ database: this.writerHandle }),
+      dialect: new KyselySqliteDialect({ database: cachingDatabase(this.writerHandle) }),
     });
     this.db =
       this.readerHandle === this.writerHandle
         ? this.writer
-        : new Kysely<Database>({ dialect: new KyselySqliteDialect({ database: this.readerHandle }) });
+        : new Kysely<Database>({
+            dialect: new KyselySqliteDialect({ database: cachingDatabase(this.readerHandle) }),
+          });
     const writer = this.writer;
-    // Only the queue issues statements on the writer connection, one batch at a time, so plain
-    // BEGIN/SAVEPOINT statements on it are safe. BEGIN IMMEDIATE takes the write lock up front, which other
-    // processes on the same file need to avoid deadlocking (architecture §3).
+    const w = this.writerHandle;
+    // Only the queue issues statements on the writer connection, one batch at a time, so transaction
+    // control straight on the handle is safe (and skips Kysely for statements without results).
+    // BEGIN IMMEDIATE takes the write lock up front, which other processes on the same file need to avoid
+    // deadlocking (architecture §3).
     this.queue = new GroupCommitQueue<Trx>({
       begin: async () => {
-        await sql`BEGIN IMMEDIATE`.execute(writer);
+        w.exec('BEGIN IMMEDIATE');
         return writer;
       },
-      savepoint: async (c) => void (await sql`SAVEPOINT unit`.execute(c)),
-      release: async (c) => void (await sql`RELEASE unit`.execute(c)),
-      rollbackToSavepoint: async (c) => {
-        await sql`ROLLBACK TO unit`.execute(c);
-        await sql`RELEASE unit`.execute(c);
+      savepoint: async () => void w.exec('SAVEPOINT unit'),
+      release: async () => void w.exec('RELEASE unit'),
+      rollbackToSavepoint: async () => void w.exec('ROLLBACK TO unit; RELEASE unit'),
+      commit: async () => void w.exec('COMMIT'),
+      rollback: async () => {
+        if (w.inTransaction) w.exec('ROLLBACK');
       },
-      commit: async (c) => void (await sql`COMMIT`.execute(c)),
-      rollback: async (c) => void (await sql`ROLLBACK`.execute(c)),
     });
   }
 
