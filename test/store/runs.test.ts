@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { MlflowError } from '@mlflow-ts/server';
+import { rejectsWith as rejects } from '../support/assertions.ts';
 import { describeEachDialect } from '../support/dialects.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
-
-const rejects = (p: Promise<unknown>, code: string, message?: RegExp) =>
-  assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof MlflowError, `expected MlflowError, got ${err}`);
-    assert.equal(err.code, code);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
 
 const byKey = <T extends { key: string }>(list: T[] | undefined) =>
   Object.fromEntries((list ?? []).map((x) => [x.key, x]));

@@ -4,6 +4,7 @@
  */
 import type {
   CreateExperimentResponse,
+  Dataset,
   GetExperimentResponse,
   GetMetricHistoryBulkIntervalResponse,
   GetMetricHistoryResponse,

@@ -3,6 +3,7 @@
  * (protocol's types), so the HTTP layer only serialises them.
  */
 import type {
+  Dataset,
   DatasetSummary,
   Experiment,
   KeyValue,
@@ -24,14 +25,7 @@ export interface MetricInput {
 }
 
 export interface DatasetInputRecord {
-  dataset: {
-    name: string;
-    digest: string;
-    source_type: string;
-    source: string;
-    schema?: string;
-    profile?: string;
-  };
+  dataset: Dataset;
   tags: KeyValue[];
 }
 

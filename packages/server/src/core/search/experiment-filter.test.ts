@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MlflowError } from '../mlflow-error.ts';
+import { assertInvalid } from './assert-invalid.testutil.ts';
 import { parseExperimentFilter } from './experiment-filter.ts';
 import type { ExperimentClause } from './types.ts';
-
-function assertInvalid(fn: () => unknown, message?: string | RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof MlflowError, `expected MlflowError, got ${String(err)}`);
-    assert.equal(err.code, 'INVALID_PARAMETER_VALUE');
-    assert.equal(err.httpStatus, 400);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else if (message) assert.match(err.message, message);
-    return true;
-  });
-}
 
 describe('parseExperimentFilter: every filter recorded with a 200 (tracking-experiments.jsonl)', () => {
   const cases: [string, ExperimentClause[]][] = [

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MlflowError } from '../mlflow-error.ts';
+import { assertInvalid } from './assert-invalid.testutil.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
-
-function assertInvalid(fn: () => unknown, message: string | RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof MlflowError, `expected MlflowError, got ${String(err)}`);
-    assert.equal(err.code, 'INVALID_PARAMETER_VALUE');
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    return true;
-  });
-}
 
 describe('page tokens (§3.2)', () => {
   // Spec §3.2 plus every token the real server emitted in the recordings.
