@@ -34,10 +34,13 @@ describeEachDialect('metric history', (dialect) => {
     let count = 0;
     let chunks = 0;
     let lastStep = -1;
-    for await (const chunk of t.store.streamMetricHistory(runA, 'loss')) {
+    for await (const json of t.store.streamMetricHistoryJson(runA, 'loss')) {
+      const chunk = JSON.parse(json) as { key: string; value: number; step: number }[];
       chunks++;
       assert.ok(chunk.length <= 10_000);
       for (const point of chunk) {
+        assert.equal(point.key, 'loss');
+        assert.equal(point.value, 1 / (point.step + 1), 'values round-trip exactly through the JSON');
         assert.ok(point.step > lastStep);
         lastStep = point.step;
         count++;

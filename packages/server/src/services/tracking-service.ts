@@ -7,10 +7,8 @@ import type {
   Dataset,
   GetExperimentResponse,
   GetMetricHistoryBulkIntervalResponse,
-  GetMetricHistoryResponse,
   GetRunResponse,
   KeyValue,
-  Metric,
   RunStatus,
   SearchDatasetsResponse,
   SearchExperimentsResponse,
@@ -404,24 +402,18 @@ export class TrackingService {
     metric_key: string;
     page_token?: string;
     max_results?: number;
-  }): Promise<GetMetricHistoryResponse | StreamedJson> {
+  }): Promise<StreamedJson> {
     const runId = runIdOf(req);
     if (req.max_results === undefined && !req.page_token) {
       // Clients that do not page get the whole history, as MLflow gives it — streamed, never buffered.
-      return { stream: streamMetricsJson(this.store.streamMetricHistory(runId, req.metric_key)) };
+      return { stream: metricsResponse(this.store.streamMetricHistoryJson(runId, req.metric_key)) };
     }
     const limit = req.max_results ?? LIMITS.metricHistoryPageDefault;
     if (limit <= 0) throw MlflowError.invalidParameter(`Invalid value for max_results: ${limit}`);
-    const page = await this.store.getMetricHistoryPage(
-      runId,
-      req.metric_key,
-      decodePageToken(req.page_token),
-      limit,
-    );
-    const out: GetMetricHistoryResponse = {};
-    if (page.items.length > 0) out.metrics = page.items;
-    if (page.nextOffset !== undefined) out.next_page_token = encodePageToken(page.nextOffset);
-    return out;
+    const offset = decodePageToken(req.page_token);
+    const page = await this.store.getMetricHistoryPageJson(runId, req.metric_key, offset, limit);
+    const token = page.nextOffset !== undefined ? encodePageToken(page.nextOffset) : undefined;
+    return { stream: metricsResponse(page.json === null ? [] : [page.json], token) };
   }
 
   async getMetricHistoryBulkInterval(req: {
@@ -480,16 +472,23 @@ export class TrackingService {
   }
 }
 
-async function* streamMetricsJson(chunks: AsyncIterable<Metric[]>): AsyncIterable<string> {
+/**
+ * `{"metrics": [...], "next_page_token": ...}` from JSON array texts made by the store, joined without
+ * parsing them; `{}` when there are none (MLflow omits empty lists).
+ */
+async function* metricsResponse(
+  chunks: AsyncIterable<string> | Iterable<string>,
+  token?: string,
+): AsyncIterable<string> {
   let first = true;
   for await (const chunk of chunks) {
-    if (chunk.length === 0) continue;
-    const body = JSON.stringify(chunk);
-    // `{"metrics": [` + the chunk's elements, joined across chunks with commas.
-    yield (first ? '{"metrics": [' : ',') + body.slice(1, -1);
+    if (chunk.length <= 2) continue;
+    yield (first ? '{"metrics": [' : ',') + chunk.slice(1, -1);
     first = false;
   }
-  yield first ? '{}' : ']}';
+  const tail = token === undefined ? '' : `"next_page_token": ${JSON.stringify(token)}`;
+  if (first) yield tail ? `{${tail}}` : '{}';
+  else yield tail ? `], ${tail}}` : ']}';
 }
 
 function validateArtifactLocation(location: string): void {

@@ -91,8 +91,15 @@ export interface RunStore {
 export interface MetricStore {
   /** One page of a metric's history, ordered by step, timestamp, value. */
   getMetricHistoryPage(runId: string, key: string, offset: number, limit: number): Promise<Page<Metric>>;
-  /** The whole history in bounded chunks, without holding it all in memory. */
-  streamMetricHistory(runId: string, key: string): AsyncIterable<Metric[]>;
+  /** The same page as a JSON array text made by the database (`null` when empty): the HTTP path. */
+  getMetricHistoryPageJson(
+    runId: string,
+    key: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ json: string | null; nextOffset?: number }>;
+  /** The whole history as JSON array texts of bounded chunks, never all in memory. */
+  streamMetricHistoryJson(runId: string, key: string): AsyncIterable<string>;
   getMetricHistoryBulkInterval(query: {
     runIds: string[];
     key: string;

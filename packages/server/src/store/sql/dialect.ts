@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { Database } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgresql';
@@ -30,6 +30,13 @@ export interface SqlDialect {
   write<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
   /** Inserts metric history rows, silently skipping exact duplicates (spec §3.3). */
   insertMetrics(trx: Trx, rows: readonly MetricRow[]): Promise<void>;
+  /**
+   * One JSON array text of metric objects `{"key", "value", "timestamp", "step"}` built by the database
+   * from `rows` (a subquery with key, value, timestamp, step, is_nan, already ordered): JSON written in C is
+   * several times faster than materialising row objects in JS and stringifying them (100k points: ~50 ms vs
+   * ~190 ms). NaN values become the string "NaN" (spec §0.3); `null` when there are no rows.
+   */
+  metricsJsonArray(rows: RawBuilder<unknown>): RawBuilder<string | null>;
   /** A boolean as the column stores it: 0/1 on SQLite, true/false on PostgreSQL. */
   bool(value: boolean): boolean | number;
   isUniqueViolation(err: unknown): boolean;

@@ -10,19 +10,67 @@ const STREAM_CHUNK = 10_000;
 
 const HISTORY_COLUMNS = ['key', 'value', 'timestamp', 'step', 'is_nan'] as const;
 
+interface HistoryPosition {
+  step: number;
+  timestamp: number;
+  value: number;
+  is_nan: boolean | number;
+}
+
 export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
   constructor(private readonly dialect: SqlDialect) {}
 
-  private historyQuery(runId: string, key: string) {
-    return this.dialect.db
-      .selectFrom('metrics')
-      .select(HISTORY_COLUMNS)
-      .where('run_uuid', '=', runId)
-      .where('key', '=', key)
-      .orderBy('step')
-      .orderBy('timestamp')
-      .orderBy('value')
-      .orderBy('is_nan');
+  /**
+   * The points of one (run, key) in history order, after `after` and up to `until` (inclusive). The order
+   * (step, timestamp, value, is_nan) is unique per (run, key) by MLflow's primary key, so it serves as a
+   * keyset; `mlflow_ts_metrics_run_key_step` makes every range an index scan.
+   */
+  private rows(
+    runId: string,
+    key: string,
+    range: { after?: HistoryPosition; until?: HistoryPosition; limit?: number; offset?: number } = {},
+  ) {
+    const position = (p: HistoryPosition) =>
+      sql`(${p.step}, ${p.timestamp}, ${p.value}, ${this.dialect.bool(Boolean(p.is_nan))})`;
+    return sql`SELECT key, value, timestamp, step, is_nan FROM metrics
+      WHERE run_uuid = ${runId} AND key = ${key}
+      ${range.after ? sql`AND (step, timestamp, value, is_nan) > ${position(range.after)}` : sql``}
+      ${range.until ? sql`AND (step, timestamp, value, is_nan) <= ${position(range.until)}` : sql``}
+      ORDER BY step, timestamp, value, is_nan
+      ${range.limit !== undefined ? sql`LIMIT ${sql.lit(Math.trunc(range.limit))}` : sql``}
+      ${range.offset ? sql`OFFSET ${sql.lit(Math.trunc(range.offset))}` : sql``}`;
+  }
+
+  private async json(rows: ReturnType<SqlMetricHistory['rows']>): Promise<string | null> {
+    const result = await this.dialect.metricsJsonArray(rows).execute(this.dialect.db);
+    const row = result.rows[0] as Record<string, string | null> | undefined;
+    return row ? (Object.values(row)[0] ?? null) : null;
+  }
+
+  /** The position of the point `offset` places after `after`, if there is one. */
+  private async positionAt(runId: string, key: string, after: HistoryPosition | undefined, offset: number) {
+    const result = await sql<HistoryPosition>`SELECT step, timestamp, value, is_nan FROM (${this.rows(
+      runId,
+      key,
+      {
+        after,
+        limit: 1,
+        offset,
+      },
+    )}) AS p`.execute(this.dialect.db);
+    return result.rows[0];
+  }
+
+  async getMetricHistoryPageJson(
+    runId: string,
+    key: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ json: string | null; nextOffset?: number }> {
+    const json = await this.json(this.rows(runId, key, { limit, offset }));
+    const more =
+      json !== null && (await this.positionAt(runId, key, undefined, offset + limit)) !== undefined;
+    return { json, nextOffset: more ? offset + limit : undefined };
   }
 
   async getMetricHistoryPage(
@@ -31,41 +79,24 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
     offset: number,
     limit: number,
   ): Promise<Page<Metric>> {
-    const rows = await this.historyQuery(runId, key)
-      .limit(limit + 1)
-      .offset(offset)
-      .execute();
-    return {
-      items: rows.slice(0, limit).map(toMetric),
-      nextOffset: rows.length > limit ? offset + limit : undefined,
-    };
+    const page = await this.getMetricHistoryPageJson(runId, key, offset, limit);
+    return { items: page.json ? (JSON.parse(page.json) as Metric[]) : [], nextOffset: page.nextOffset };
   }
 
   /**
-   * Keyset pagination over (step, timestamp, value, is_nan) — unique per (run, key) by MLflow's primary
-   * key — so each chunk is an index range scan and no connection is held between chunks.
+   * The whole history as JSON array texts of at most ~STREAM_CHUNK points each. Each chunk first finds its
+   * last position, then has the database serialise the range, so no connection is held between chunks and
+   * points written meanwhile are neither lost nor repeated.
    */
-  async *streamMetricHistory(runId: string, key: string): AsyncIterable<Metric[]> {
-    let after: { step: number; timestamp: number; value: number; is_nan: boolean | number } | undefined;
+  async *streamMetricHistoryJson(runId: string, key: string): AsyncIterable<string> {
+    let after: HistoryPosition | undefined;
     for (;;) {
-      let q = this.historyQuery(runId, key);
-      if (after) {
-        const a = after;
-        q = q.where(
-          sql<boolean>`(step, timestamp, value, is_nan) > (${a.step}, ${a.timestamp}, ${a.value}, ${a.is_nan})`,
-        );
-      }
-      const rows = await q.limit(STREAM_CHUNK).execute();
-      if (rows.length === 0) return;
-      yield rows.map(toMetric);
-      if (rows.length < STREAM_CHUNK) return;
-      const last = rows[rows.length - 1]!;
-      after = {
-        step: Number(last.step),
-        timestamp: Number(last.timestamp),
-        value: last.value,
-        is_nan: last.is_nan,
-      };
+      const until = await this.positionAt(runId, key, after, STREAM_CHUNK - 1);
+      const json = await this.json(this.rows(runId, key, { after, until }));
+      if (json === null) return;
+      yield json;
+      if (!until) return;
+      after = until;
     }
   }
 

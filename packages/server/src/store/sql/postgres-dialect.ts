@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect as KyselyPostgresDialect, type RawBuilder, sql } from 'kysely';
 import pg from 'pg';
 import type { MetricRow, SqlDialect, Trx } from './dialect.ts';
 import type { Database } from './schema.ts';
@@ -51,6 +51,14 @@ export class PostgresDialect implements SqlDialect {
         ${rows.map((r) => r.timestamp)}::int8[], ${rows.map((r) => r.run_uuid)}::text[],
         ${rows.map((r) => r.step)}::int8[], ${rows.map((r) => r.is_nan)}::bool[])
       ON CONFLICT DO NOTHING`.execute(trx);
+  }
+
+  metricsJsonArray(rows: RawBuilder<unknown>): RawBuilder<string | null> {
+    // json_agg keeps the subquery's order only if told; float8 text is the shortest exact form (PG 12+).
+    return sql<string | null>`SELECT json_agg(json_build_object(
+      'key', r.key, 'value', CASE WHEN r.is_nan THEN to_json('NaN'::text) ELSE to_json(r.value) END,
+      'timestamp', r.timestamp, 'step', r.step) ORDER BY r.step, r.timestamp, r.value, r.is_nan)::text
+      FROM (${rows}) AS r`;
   }
 
   bool(value: boolean): boolean | number {

@@ -83,8 +83,11 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
   getMetricHistoryPage(runId: string, key: string, offset: number, limit: number) {
     return this.history.getMetricHistoryPage(runId, key, offset, limit);
   }
-  streamMetricHistory(runId: string, key: string) {
-    return this.history.streamMetricHistory(runId, key);
+  getMetricHistoryPageJson(runId: string, key: string, offset: number, limit: number) {
+    return this.history.getMetricHistoryPageJson(runId, key, offset, limit);
+  }
+  streamMetricHistoryJson(runId: string, key: string) {
+    return this.history.streamMetricHistoryJson(runId, key);
   }
   getMetricHistoryBulkInterval(query: {
     runIds: string[];
