@@ -344,14 +344,7 @@ export class TrackingService {
     run_id: string;
     datasets: {
       tags?: { key: string; value?: string }[];
-      dataset: {
-        name: string;
-        digest: string;
-        source_type: string;
-        source: string;
-        schema?: string;
-        profile?: string;
-      };
+      dataset: Dataset;
     }[];
   }) {
     validateRunId(req.run_id);
@@ -514,17 +507,7 @@ function safeDecode(s: string): string {
   }
 }
 
-function validateDataset(
-  dataset: {
-    name: string;
-    digest: string;
-    source_type: string;
-    source: string;
-    schema?: string;
-    profile?: string;
-  },
-  tags: KeyValue[],
-): void {
+function validateDataset(dataset: Dataset, tags: KeyValue[]): void {
   const check = (label: string, value: string | undefined, limit: number) => {
     if (value !== undefined && value.length > limit) {
       throw MlflowError.invalidParameter(
