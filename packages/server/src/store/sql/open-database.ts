@@ -6,6 +6,7 @@ import { SqliteDialect } from './sqlite-dialect.ts';
 export interface DatabaseOptions {
   poolSize?: number;
   sqliteSynchronous?: 'NORMAL' | 'FULL';
+  sqliteBusyTimeoutMs?: number;
 }
 
 /** SQLAlchemy-style URI → file path: `sqlite:///rel.db` is relative, `sqlite:////abs.db` absolute. */
@@ -20,7 +21,11 @@ export function sqlitePathFromUri(uri: string): string {
 export function openDatabase(uri: string, options: DatabaseOptions = {}): SqlDialect {
   const scheme = uri.split(':', 1)[0]!.split('+', 1)[0]!.toLowerCase();
   if (scheme === 'sqlite') {
-    return new SqliteDialect({ path: sqlitePathFromUri(uri), synchronous: options.sqliteSynchronous });
+    return new SqliteDialect({
+      path: sqlitePathFromUri(uri),
+      synchronous: options.sqliteSynchronous,
+      busyTimeoutMs: options.sqliteBusyTimeoutMs,
+    });
   }
   if (scheme === 'postgresql' || scheme === 'postgres') {
     // Drop a SQLAlchemy driver suffix such as `postgresql+psycopg2://`.

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect as KyselyPostgresDialect, type RawBuilder, sql } from 'kysely';
 import pg from 'pg';
+import { MlflowError } from '../../core/mlflow-error.ts';
 import type { MetricRow, SqlDialect, Trx } from './dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -38,7 +39,23 @@ export class PostgresDialect implements SqlDialect {
   write<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
     // PostgreSQL commits concurrent transactions together on its own (WAL group flush), so each unit
     // simply gets its own transaction on a pooled connection.
-    return this.db.transaction().execute(fn);
+    return this.db
+      .transaction()
+      .execute(fn)
+      .catch((err: unknown) => {
+        const code = (err as { code?: string })?.code ?? '';
+        // Serialization failure, deadlock, server starting/shutting down, connection refused: retryable.
+        if (['40001', '40P01', '57P01', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET'].includes(code)) {
+          throw new MlflowError(
+            'TEMPORARILY_UNAVAILABLE',
+            'The database is unavailable; retry the request.',
+            {
+              cause: err,
+            },
+          );
+        }
+        throw err;
+      });
   }
 
   async insertMetrics(trx: Trx, rows: readonly MetricRow[]): Promise<void> {

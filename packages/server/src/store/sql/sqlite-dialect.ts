@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect as KyselySqliteDialect, type RawBuilder, sql } from 'kysely';
+import { MlflowError } from '../../core/mlflow-error.ts';
 import type { MetricRow, SqlDialect, Trx } from './dialect.ts';
 import { GroupCommitQueue } from './group-commit.ts';
 import type { Database } from './schema.ts';
@@ -10,14 +11,16 @@ export interface SqliteOptions {
   path: string;
   /** `FULL` makes every commit durable on power loss; group commit keeps its cost shared. */
   synchronous?: 'NORMAL' | 'FULL';
+  /** How long a write waits for another process's write lock before answering 503 (default 10 s). */
+  busyTimeoutMs?: number;
 }
 
-function openHandle(path: string, synchronous: string): BetterSqlite3.Database {
+function openHandle(path: string, synchronous: string, busyTimeoutMs: number): BetterSqlite3.Database {
   const handle = new BetterSqlite3(path);
   handle.pragma('journal_mode = WAL');
   handle.pragma(`synchronous = ${synchronous}`);
   // Several server processes may share the file: wait for the writer lock instead of failing at once.
-  handle.pragma('busy_timeout = 10000');
+  handle.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   // MLflow enforces foreign keys on SQLite (a run in a missing experiment is rejected).
   handle.pragma('foreign_keys = ON');
   // MLflow's LIKE is case-sensitive on every backend (spec §4.0); SQLite's is not by default.
@@ -46,11 +49,12 @@ export class SqliteDialect implements SqlDialect {
 
   constructor(options: SqliteOptions) {
     const synchronous = options.synchronous ?? 'NORMAL';
-    this.writerHandle = openHandle(options.path, synchronous);
+    const busy = options.busyTimeoutMs ?? 10_000;
+    this.writerHandle = openHandle(options.path, synchronous, busy);
     // A second connection for reads, so a read never waits behind a write transaction being assembled.
     // An in-memory database is private to its connection, so there both roles share one.
     this.readerHandle =
-      options.path === ':memory:' ? this.writerHandle : openHandle(options.path, synchronous);
+      options.path === ':memory:' ? this.writerHandle : openHandle(options.path, synchronous, busy);
     this.writer = new Kysely<Database>({
       dialect: new KyselySqliteDialect({ database: cachingDatabase(this.writerHandle) }),
     });
@@ -82,7 +86,16 @@ export class SqliteDialect implements SqlDialect {
   }
 
   write<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
-    return this.queue.submit(fn);
+    return this.queue.submit(fn).catch((err: unknown) => {
+      // Another process held the write lock past busy_timeout: a retryable condition, not a server fault.
+      const code = (err as { code?: string })?.code ?? '';
+      if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+        throw new MlflowError('TEMPORARILY_UNAVAILABLE', 'The database is busy; retry the request.', {
+          cause: err,
+        });
+      }
+      throw err;
+    });
   }
 
   async insertMetrics(_trx: Trx, rows: readonly MetricRow[]): Promise<void> {
