@@ -1,5 +1,5 @@
 import { TRACKING_ROUTES } from '@mlflow-ts/protocol';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { TrackingService } from '../services/tracking-service.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { type RpcHandler, registerRpcRoutes } from './rpc-routes.ts';
@@ -34,7 +34,7 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
-    disableRequestLogging: !options.accessLog,
+    logController: new LogController({ disableRequestLogging: !options.accessLog }),
     // Repeated query keys become arrays (spec §0.2); fast-querystring does this.
     routerOptions: { ignoreTrailingSlash: true },
   });
