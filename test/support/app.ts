@@ -11,10 +11,28 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(dialect: Dialect, uri?: string): Promise<TestApp> {
-  const db = uri ? { dialect, uri, drop: async () => {} } : await createTestDatabase(dialect);
-  const store = await openSqlTrackingStore(db.uri, { defaultArtifactRoot: 'mlflow-artifacts:/' });
-  const app = buildApp({ tracking: new TrackingService(store) });
+export interface TestAppOptions {
+  /** The server's clock (store timestamps and default run start times). */
+  now?: () => number;
+  bodyLimit?: number;
+}
+
+export async function createTestApp(dialect: Dialect, options: TestAppOptions = {}): Promise<TestApp> {
+  const db = await createTestDatabase(dialect);
+  let store: SqlTrackingStore;
+  try {
+    store = await openSqlTrackingStore(db.uri, {
+      defaultArtifactRoot: 'mlflow-artifacts:/',
+      now: options.now,
+    });
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
+  const app = buildApp(
+    { tracking: new TrackingService(store, options.now) },
+    { bodyLimit: options.bodyLimit },
+  );
   await app.ready();
   return {
     dialect,
