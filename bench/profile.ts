@@ -123,21 +123,28 @@ export function summarizeProfile(file: string, window?: [number, number], top = 
  * as a share of the window, with calls per second and mean time per call.
  */
 export function summarizeSqlTrace(file: string, window: [number, number], top = 15): string {
-  const trace = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, [number, number]>>;
+  const trace = JSON.parse(readFileSync(file, 'utf8')) as Record<
+    string,
+    Record<string, [number, number, number?, number?]>
+  >;
   const first = Math.ceil(window[0] / 1e6);
   const last = Math.floor(window[1] / 1e6) - 1;
   const seconds = Math.max(1, last - first + 1);
-  const rows: { key: string; calls: number; ns: number }[] = [];
+  const rows: { key: string; calls: number; ns: number; max: number; slow: number }[] = [];
   for (const [key, buckets] of Object.entries(trace)) {
     let calls = 0;
     let ns = 0;
-    for (const [second, [c, n]] of Object.entries(buckets)) {
+    let max = 0;
+    let slow = 0;
+    for (const [second, [c, n, m = 0, s = 0]] of Object.entries(buckets)) {
       if (Number(second) >= first && Number(second) <= last) {
         calls += c;
         ns += n;
+        max = Math.max(max, m);
+        slow += s;
       }
     }
-    if (calls > 0) rows.push({ key, calls, ns });
+    if (calls > 0) rows.push({ key, calls, ns, max, slow });
   }
   rows.sort((a, b) => b.ns - a.ns);
   const all = rows.reduce((a, r) => a + r.ns, 0);
@@ -145,11 +152,13 @@ export function summarizeSqlTrace(file: string, window: [number, number], top = 
     const share = ((r.ns / 1e9 / seconds) * 100).toFixed(1).padStart(5);
     const perS = (r.calls / seconds).toFixed(0).padStart(6);
     const mean = (r.ns / r.calls / 1e3).toFixed(1).padStart(8);
-    return `  ${share} %  ${perS}/s  ${mean} µs  ${r.key.slice(0, 150)}`;
+    const max = (r.max / 1e6).toFixed(1).padStart(6);
+    const slow = String(r.slow).padStart(4);
+    return `  ${share} %  ${perS}/s  ${mean} µs  ${max} ms ${slow}  ${r.key.slice(0, 140)}`;
   });
   return [
     `SQL time over ${seconds} s of the window: ${((all / 1e9 / seconds) * 100).toFixed(1)} % of wall clock ` +
-      '(share of wall clock, calls/s, mean per call, statement):',
+      '(share of wall clock, calls/s, mean per call, slowest call, calls over 10 ms, statement):',
     ...lines,
   ].join('\n');
 }

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const out = process.env.MLFLOW_TS_BENCH_SQL_TRACE;
-/** key ("op sql") -> second -> [calls, ns] */
+/** key ("op sql") -> second -> [calls, ns, max ns, calls over 10 ms] */
 const stats = new Map();
 
 function record(op, sql, startNs) {
@@ -20,9 +20,12 @@ function record(op, sql, startNs) {
     buckets = new Map();
     stats.set(key, buckets);
   }
-  const b = buckets.get(second) ?? [0, 0];
+  const b = buckets.get(second) ?? [0, 0, 0, 0];
+  const ns = Number(end - startNs);
   b[0] += 1;
-  b[1] += Number(end - startNs);
+  b[1] += ns;
+  b[2] = Math.max(b[2], ns);
+  if (ns > 10_000_000) b[3] += 1;
   buckets.set(second, b);
 }
 
