@@ -7,14 +7,7 @@
 import { MlflowError } from '../mlflow-error.ts';
 import { resolveScopedIdentifier } from './experiment-filter.ts';
 import type { Token } from './lexer.ts';
-import {
-  isNumberToken,
-  isPythonLower,
-  isStringToken,
-  parseStatement,
-  parseStringList,
-  quotedString,
-} from './statement.ts';
+import { attributeValue, isStringToken, parseStatement, quotedString } from './statement.ts';
 import type {
   ModelVersionClause,
   NumericComparator,
@@ -49,24 +42,12 @@ function tagClause(key: string, comparator: string, value: Value): TagClause {
 }
 
 /** Pass 1 value check for an attribute (SearchModelUtils/SearchModelVersionUtils._get_value). */
-function attributeValue(key: string, t: Token, numericKeys: ReadonlySet<string>): Value {
-  if (numericKeys.has(key)) {
-    // MLflow takes a quoted value here and then crashes on int('x') with a 500; we reject it.
-    if (!isNumberToken(t)) {
-      throw invalid(`Expected numeric value type for numeric attribute: ${key}. Found ${t.text}`);
-    }
-    return Number(t.text);
-  }
-  if (isStringToken(t)) return quotedString(t);
-  if (t.kind === 'paren') {
-    if (key !== 'run_id') {
-      throw invalid("Only the 'run_id' attribute supports comparison with a list of quoted string values.");
-    }
-    // Same lower-case-only rule as runs (spec §4.1 / trap 19).
-    return parseStringList(t).filter(isPythonLower);
-  }
-  throw invalid(
-    `Expected a quoted string value or a list of quoted string values for attributes. Got value ${t.text}`,
+function attributeValueOf(key: string, t: Token, numericKeys: ReadonlySet<string>): Value {
+  return attributeValue(
+    key,
+    t,
+    numericKeys,
+    'Expected a quoted string value or a list of quoted string values for attributes.',
   );
 }
 
@@ -79,7 +60,7 @@ export function parseRegisteredModelFilter(filter: string | undefined): Register
   const noNumericKeys = new Set<string>();
   const parsed = parseStatement(filter, { quoteInvalidClauses: false }).map((c) => {
     const { entity, key } = resolveScopedIdentifier(c.lhs.text, REGISTERED_MODEL_SEARCH_ATTRIBUTE_KEYS);
-    const value = entity === 'tag' ? tagValue(c.rhs) : attributeValue(key, c.rhs, noNumericKeys);
+    const value = entity === 'tag' ? tagValue(c.rhs) : attributeValueOf(key, c.rhs, noNumericKeys);
     return { entity, key, comparator: c.comparator.toUpperCase(), value };
   });
   return parsed.map(({ entity, key, comparator, value }): RegisteredModelClause => {
@@ -130,7 +111,7 @@ export function parseModelVersionFilter(filter: string | undefined): ModelVersio
   const numericKeys = new Set(['version_number']);
   const parsed = parseStatement(filter, { quoteInvalidClauses: false }).map((c) => {
     const { entity, key } = resolveScopedIdentifier(c.lhs.text, MODEL_VERSION_SEARCH_ATTRIBUTE_KEYS);
-    const value = entity === 'tag' ? tagValue(c.rhs) : attributeValue(key, c.rhs, numericKeys);
+    const value = entity === 'tag' ? tagValue(c.rhs) : attributeValueOf(key, c.rhs, numericKeys);
     return { entity, key, comparator: c.comparator.toUpperCase(), value };
   });
   return parsed.map(({ entity, key, comparator, value }) =>

@@ -7,8 +7,8 @@
 import { MlflowError } from '../mlflow-error.ts';
 import type { Token } from './lexer.ts';
 import {
+  attributeValue,
   isNumberToken,
-  isPythonLower,
   isStringToken,
   parseStatement,
   parseStringList,
@@ -129,22 +129,7 @@ function runValue(entity: RunEntity, key: string, t: Token): Value {
       if (isStringToken(t)) return quotedString(t);
       throw invalid(`Expected a quoted string value for ${entity} (e.g. 'my-value'). Got value ${t.text}`);
     case 'attribute':
-      if (NUMERIC_ATTRIBUTE_KEYS.has(key)) {
-        if (!isNumberToken(t)) {
-          throw invalid(`Expected numeric value type for numeric attribute: ${key}. Found ${t.text}`);
-        }
-        return Number(t.text);
-      }
-      if (isStringToken(t)) return quotedString(t);
-      if (t.kind === 'paren') {
-        if (key !== 'run_id') {
-          throw invalid(
-            "Only the 'run_id' attribute supports comparison with a list of quoted string values.",
-          );
-        }
-        return parseStringList(t).filter(isPythonLower);
-      }
-      throw invalid(`Expected a quoted string value for attributes. Got value ${t.text}`);
+      return attributeValue(key, t, NUMERIC_ATTRIBUTE_KEYS, 'Expected a quoted string value for attributes.');
     case 'dataset':
       if (isStringToken(t)) return quotedString(t);
       // Divergence: MLflow reuses its run-id list parser here and so silently drops dataset names

@@ -199,6 +199,34 @@ export function parseStringList(paren: Token): string[] {
  * Python's `str.islower()`: at least one cased character and none upper-case. MLflow keeps only such
  * values in a `run_id IN (…)` list (MySQL case-insensitivity workaround, spec §4.1 / trap 19).
  */
+/**
+ * The value of an attribute comparison (MLflow's `_get_value` for attributes, shared by runs and the
+ * registry): a number for numeric keys, a quoted string, or — for `run_id` only — a list with the
+ * non-lower-case ids dropped (spec §4.1, trap 19). `otherwise` is the searcher's message for anything else.
+ */
+export function attributeValue(
+  key: string,
+  t: Token,
+  numericKeys: ReadonlySet<string>,
+  otherwise: string,
+): string | number | string[] {
+  if (numericKeys.has(key)) {
+    // MLflow takes a quoted value here and then crashes on int('x') with a 500; we reject it.
+    if (!isNumberToken(t)) {
+      throw invalid(`Expected numeric value type for numeric attribute: ${key}. Found ${t.text}`);
+    }
+    return Number(t.text);
+  }
+  if (isStringToken(t)) return quotedString(t);
+  if (t.kind === 'paren') {
+    if (key !== 'run_id') {
+      throw invalid("Only the 'run_id' attribute supports comparison with a list of quoted string values.");
+    }
+    return parseStringList(t).filter(isPythonLower);
+  }
+  throw invalid(`${otherwise} Got value ${t.text}`);
+}
+
 export function isPythonLower(s: string): boolean {
   return s === s.toLowerCase() && s !== s.toUpperCase();
 }
