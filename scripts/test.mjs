@@ -14,10 +14,12 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPostgresBinaries, startPostgres } from './postgres.mjs';
+import { startS3rver } from './s3rver.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const PG_ENV = 'MLFLOW_TS_TEST_PG_URI';
+const S3_ENV = 'MLFLOW_TS_TEST_S3_ENDPOINT';
 
 function log(line) {
   process.stdout.write(`[test] ${line}\n`);
@@ -122,6 +124,29 @@ async function main() {
     }
   }
 
+  // S3-compatible store for the artifact repository suite (s3rver, in this process).
+  let s3 = null;
+  if (noServices) {
+    delete env[S3_ENV];
+    log('--no-services: no S3 server; S3 artifact tests are skipped');
+  } else if (process.env[S3_ENV]) {
+    log(`S3: using ${S3_ENV}=${process.env[S3_ENV]}`);
+  } else {
+    try {
+      s3 = await startS3rver();
+      process.on('exit', s3.stop);
+      env[S3_ENV] = s3.endpoint;
+      log(`S3: started s3rver at ${s3.endpoint}`);
+    } catch (err) {
+      if (CI) {
+        process.stderr.write(`error: could not start s3rver and CI=true: ${err.message}\n`);
+        pg?.stop();
+        return 1;
+      }
+      loud(`!!! s3rver could not start (${err.message}): S3 artifact tests are SKIPPED`);
+    }
+  }
+
   const tapDir = mkdtempSync(join(tmpdir(), 'mlflow-ts-tap-'));
   const tapFile = join(tapDir, 'report.tap');
   const nodeArgs = [
@@ -146,6 +171,7 @@ async function main() {
       // Second signal: give up waiting for the runner.
       child.kill('SIGKILL');
       pg?.stop();
+      s3?.stop();
       process.exit(130);
     }
     interrupted = sig;
@@ -166,6 +192,11 @@ async function main() {
   if (pg) {
     pg.stop();
     log('PostgreSQL: stopped and deleted');
+  }
+
+  if (s3) {
+    s3.stop();
+    log('S3: stopped and deleted');
   }
 
   let exitCode = code ?? 1;
