@@ -35,6 +35,7 @@ import { startServer } from './server-process.ts';
 import { type Dialect, type Figure, meets, type Workload, type WorkloadContext } from './workload.ts';
 import { logBatch } from './workloads/log-batch.ts';
 import { metricHistory } from './workloads/metric-history.ts';
+import { registry } from './workloads/registry.ts';
 import { runsCreate } from './workloads/runs-create.ts';
 import { searchExperiments } from './workloads/search-experiments.ts';
 import { searchRuns } from './workloads/search-runs.ts';
@@ -49,6 +50,7 @@ const WORKLOADS: Workload[] = [
   searchRuns,
   metricHistory,
   searchExperiments,
+  registry,
 ];
 
 const { values: opts, positionals } = parseArgs({

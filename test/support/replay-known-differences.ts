@@ -215,6 +215,26 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     },
   },
   {
+    files: ['artifacts.jsonl'],
+    seq: 48,
+    kind: 'deliberate',
+    reason:
+      `${USER_ERROR_500}: downloading a missing artifact (MLflow: 500 INTERNAL_ERROR naming the server's ` +
+      'local path); we answer 404 RESOURCE_DOES_NOT_EXIST as spec §1.5 recommends',
+    ours: {
+      status: 404,
+      error_code: 'RESOURCE_DOES_NOT_EXIST',
+      message: /^No artifact at '1\/[0-9a-f]{32}\/artifacts\/missing\.txt'\.$/,
+    },
+  },
+  {
+    files: ['artifacts.jsonl'],
+    seq: 49,
+    kind: 'deliberate',
+    reason: `${USER_ERROR_500}: downloading a directory as a file (MLflow: Flask HTML 500 page)`,
+    ours: invalid(/^'1\/[0-9a-f]{32}\/artifacts\/tree' is a directory, not a file\.$/),
+  },
+  {
     files: ['misc-endpoints.jsonl'],
     seq: 8,
     kind: 'deliberate',
@@ -224,22 +244,12 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
 ];
 
 /**
- * Routes this server does not implement yet (issue 3: artifacts, model registry). A step on one of them is
+ * Routes this server does not implement yet (issue 3: the UI's model-version artifact route). A step on one of them is
  * reported as "not implemented" when the server answers 404 ENDPOINT_NOT_FOUND, and so are the steps that
  * use its output. Once a route is implemented its steps are compared like any other, so this list can
  * only shrink the skips, never hide a wrong answer.
  */
-export const UNIMPLEMENTED_PREFIXES: readonly string[] = [
-  '/api/2.0/mlflow-artifacts/',
-  '/api/2.0/mlflow/artifacts/',
-  '/ajax-api/2.0/mlflow/artifacts/',
-  '/get-artifact',
-  '/model-versions/get-artifact',
-  '/api/2.0/mlflow/registered-models/',
-  '/ajax-api/2.0/mlflow/registered-models/',
-  '/api/2.0/mlflow/model-versions/',
-  '/ajax-api/2.0/mlflow/model-versions/',
-];
+export const UNIMPLEMENTED_PREFIXES: readonly string[] = ['/model-versions/get-artifact'];
 
 export function findKnownDifference(
   file: string,

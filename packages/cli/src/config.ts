@@ -3,12 +3,17 @@
  * (spec §8), then defaults. Parsed once into a frozen object; nothing else reads process.env.
  */
 import { availableParallelism } from 'node:os';
+import type { S3Settings } from '@mlflow-ts/server';
 
 export interface ServerConfig {
   readonly backendStoreUri: string;
   readonly defaultArtifactRoot: string;
   readonly artifactsDestination: string;
   readonly serveArtifacts: boolean;
+  /** `--artifacts-only`: serve the artifact proxy alone; tracking endpoints answer 503. */
+  readonly artifactsOnly: boolean;
+  /** S3 access for s3:// artifact stores, from MLflow's and AWS's variable names. */
+  readonly s3: S3Settings;
   readonly host: string;
   readonly port: number;
   readonly workers: number;
@@ -16,6 +21,8 @@ export interface ServerConfig {
   readonly accessLog: boolean;
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
   readonly poolSize: number;
+  /** Webhook deliveries to loopback/private addresses (off by default: SSRF). */
+  readonly webhookAllowPrivateTargets: boolean;
 }
 
 export interface ServerFlags {
@@ -23,6 +30,7 @@ export interface ServerFlags {
   defaultArtifactRoot?: string;
   artifactsDestination?: string;
   serveArtifacts?: boolean;
+  artifactsOnly?: boolean;
   host?: string;
   port?: string;
   workers?: string;
@@ -50,6 +58,19 @@ function boolEnv(raw: string | undefined): boolean | undefined {
   return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
 }
 
+/** MLFLOW_S3_ENDPOINT_URL and the AWS_* names MLflow's S3 store reads (spec §7.1). */
+export function s3Settings(env: Env): S3Settings {
+  const settings: S3Settings = {};
+  if (env.MLFLOW_S3_ENDPOINT_URL) settings.endpointUrl = env.MLFLOW_S3_ENDPOINT_URL;
+  const region = env.AWS_DEFAULT_REGION || env.AWS_REGION;
+  if (region) settings.region = region;
+  if (env.AWS_ACCESS_KEY_ID) settings.accessKeyId = env.AWS_ACCESS_KEY_ID;
+  if (env.AWS_SECRET_ACCESS_KEY) settings.secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (env.AWS_SESSION_TOKEN) settings.sessionToken = env.AWS_SESSION_TOKEN;
+  if (boolEnv(env.MLFLOW_S3_IGNORE_TLS)) settings.ignoreTls = true;
+  return settings;
+}
+
 export function serverConfig(flags: ServerFlags, env: Env): ServerConfig {
   const serveArtifacts = flags.serveArtifacts ?? boolEnv(env.MLFLOW_SERVE_ARTIFACTS) ?? true;
   const backendStoreUri = flags.backendStoreUri ?? env.MLFLOW_BACKEND_STORE_URI ?? 'sqlite:///mlflow.db';
@@ -58,6 +79,10 @@ export function serverConfig(flags: ServerFlags, env: Env): ServerConfig {
     throw new Error(
       '--default-artifact-root is required when artifacts are not served (--no-serve-artifacts).',
     );
+  }
+  const artifactsOnly = flags.artifactsOnly ?? boolEnv(env.MLFLOW_ARTIFACTS_ONLY) ?? false;
+  if (artifactsOnly && !serveArtifacts) {
+    throw new Error('--artifacts-only serves artifacts; it cannot be combined with --no-serve-artifacts.');
   }
   const sync = (env.MLFLOW_TS_SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase();
   if (sync !== 'NORMAL' && sync !== 'FULL')
@@ -68,6 +93,9 @@ export function serverConfig(flags: ServerFlags, env: Env): ServerConfig {
     defaultArtifactRoot: explicitRoot ?? 'mlflow-artifacts:/',
     artifactsDestination: flags.artifactsDestination ?? env.MLFLOW_ARTIFACTS_DESTINATION ?? './mlartifacts',
     serveArtifacts,
+    artifactsOnly,
+    s3: Object.freeze(s3Settings(env)),
+    webhookAllowPrivateTargets: boolEnv(env.MLFLOW_TS_WEBHOOK_ALLOW_PRIVATE_TARGETS) ?? false,
     host: flags.host ?? env.MLFLOW_HOST ?? '127.0.0.1',
     port: intOption('--port', flags.port ?? env.MLFLOW_PORT, 5000, 0, 65535),
     workers: intOption(

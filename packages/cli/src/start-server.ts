@@ -1,12 +1,34 @@
 import cluster from 'node:cluster';
-import { buildApp, openSqlTrackingStore, TrackingService } from '@mlflow-ts/server';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  buildApp,
+  openSqlTrackingStore,
+  RegistryService,
+  TrackingService,
+  WebhookDispatcher,
+  WebhookService,
+} from '@mlflow-ts/server';
 import type { FastifyInstance } from 'fastify';
+import { openArtifactDeps } from './artifact-store.ts';
 import type { ServerConfig } from './config.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
   close(): Promise<void>;
+}
+
+/**
+ * The web UI built by scripts/build.mjs into dist/ui: next to dist/cli.mjs when running the bundle, three
+ * levels up from this file when running the sources through tsx. Undefined when not built yet.
+ */
+function builtUiDir(): string | undefined {
+  for (const rel of ['./ui/', '../../../dist/ui/']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(`${dir}index.html`)) return dir;
+  }
+  return undefined;
 }
 
 /** Composes store → service → HTTP app for one process and starts listening. */
@@ -16,11 +38,30 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     poolSize: config.poolSize,
     sqliteSynchronous: config.sqliteSynchronous,
   });
-  const app = buildApp(
-    { tracking: new TrackingService(store) },
-    { logger: { level: config.logLevel }, accessLog: config.accessLog },
+  const artifacts = openArtifactDeps(config, store);
+  // Every process sends webhook deliveries; a delivery is claimed before it is sent, so workers share them.
+  let app: FastifyInstance | undefined;
+  const dispatcher = new WebhookDispatcher(store.webhooks, {
+    allowPrivateTargets: config.webhookAllowPrivateTargets,
+    log: (message, err) => app?.log.warn({ err }, message),
+  });
+  app = buildApp(
+    {
+      tracking: new TrackingService(store, Date.now, dispatcher),
+      registry: new RegistryService(store.registry, store, dispatcher),
+      webhooks: new WebhookService(store.webhooks, {
+        allowPrivateTargets: config.webhookAllowPrivateTargets,
+      }),
+      artifacts,
+    },
+    { logger: { level: config.logLevel }, accessLog: config.accessLog, uiDir: builtUiDir() },
   );
-  app.addHook('onClose', async () => store.close());
+  dispatcher.start();
+  app.addHook('onClose', async () => {
+    await dispatcher.stop();
+    await artifacts.close();
+    await store.close();
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

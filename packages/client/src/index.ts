@@ -4,6 +4,8 @@
  */
 import './polyfills.ts';
 
+export { ArtifactHttp, type UploadBody } from './artifact-http.ts';
+export type { ProxyLocation } from './artifact-uri.ts';
 export { BatchingLogger, type BatchingLoggerOptions, type MetricPoint } from './batching-logger.ts';
 export { DEFAULT_TRACKING_URI, resolveClientOptions } from './config.ts';
 export { type ContextProvider, EMPTY_CONTEXT, getContextProvider, setContextProvider } from './context.ts';
@@ -41,7 +43,15 @@ export {
   type SearchExperimentsOptions,
   type SearchRunsOptions,
 } from './mlflow-client.ts';
+export {
+  type ModelVersion,
+  type ParsedModelsUri,
+  parseModelsUri,
+  type RegisteredModel,
+  RegistryClient,
+  type RegistrySearchOptions,
+} from './registry-client.ts';
 export { type RawRequest, RestClient, type RestClientOptions } from './rest-client.ts';
-export type { RequestOf, ResponseOf, RpcName, TrackingRpcs } from './rpc-types.ts';
+export type { RegistryRpcs, RequestOf, ResponseOf, RpcName, Rpcs, TrackingRpcs } from './rpc-types.ts';
 export { ActiveRun, type MetricOptions } from './run-handle.ts';
 export { decodeDouble, encodeDouble } from './wire-codec.ts';

@@ -2,7 +2,17 @@
  * MlflowClient: every tracking call of Python's `mlflow.client.MlflowClient`, in camelCase, with camelCase
  * options. Returns the wire entities (snake_case) with metric values decoded to numbers.
  */
+
+import type { FileInfo, ListArtifactsResponse } from '@mlflow-ts/protocol';
 import { LIMITS } from '@mlflow-ts/protocol';
+import { ArtifactHttp, type UploadBody } from './artifact-http.ts';
+import {
+  joinPath,
+  type ProxyLocation,
+  parseRunsUri,
+  proxyLocationOf,
+  uploadContentType,
+} from './artifact-uri.ts';
 import { splitBatch } from './batch-split.ts';
 import { resolveClientOptions } from './config.ts';
 import type {
@@ -19,7 +29,9 @@ import type {
   ViewType,
 } from './entities.ts';
 import { isApiError } from './errors.ts';
+import { RegistryClient } from './registry-client.ts';
 import { RestClient, type RestClientOptions } from './rest-client.ts';
+import { toYaml } from './yaml-lite.ts';
 
 export type MlflowClientOptions = Partial<RestClientOptions>;
 
@@ -56,13 +68,12 @@ const page = <T>(items: T[] | undefined, token: string | undefined): PagedList<T
   nextPageToken: token ? token : null,
 });
 
-export class MlflowClient {
-  readonly rest: RestClient;
-
+/** Tracking and artifact calls here; the registry calls come from RegistryClient. */
+export class MlflowClient extends RegistryClient {
   /** A tracking URI, or options; unset options come from getTrackingUri() and MLFLOW_* variables. */
   constructor(options: string | MlflowClientOptions = {}) {
     const opts = typeof options === 'string' ? { trackingUri: options } : options;
-    this.rest = new RestClient(resolveClientOptions(opts));
+    super(new RestClient(resolveClientOptions(opts)));
   }
 
   get trackingUri(): string {
@@ -287,6 +298,95 @@ export class MlflowClient {
       max_results: opts.maxResults,
     });
     return res.metrics ?? [];
+  }
+
+  // ---- artifacts (spec §1.3, §1.5, §7.1) ----
+
+  private artifactRoots = new Map<string, string>();
+  private transfers: ArtifactHttp | undefined;
+
+  /** Byte transfers with the server's artifact proxy, sharing this client's auth and retry settings. */
+  get artifactHttp(): ArtifactHttp {
+    this.transfers ??= new ArtifactHttp(this.rest);
+    return this.transfers;
+  }
+
+  /** The run's artifact root URI (cached: a run's artifact location never changes). */
+  async getRunArtifactUri(runId: string): Promise<string> {
+    let uri = this.artifactRoots.get(runId);
+    if (uri === undefined) {
+      uri = (await this.getRun(runId)).info.artifact_uri ?? '';
+      this.artifactRoots.set(runId, uri);
+    }
+    return uri;
+  }
+
+  /** `runs:/id/path` and `models:/…` → the artifact URI they stand for; other URIs as they are. */
+  async resolveArtifactUri(uri: string): Promise<string> {
+    const runs = parseRunsUri(uri);
+    if (runs) {
+      const root = await this.getRunArtifactUri(runs.runId);
+      return runs.path ? `${root.replace(/\/+$/, '')}/${runs.path}` : root;
+    }
+    if (uri.startsWith('models:/')) {
+      // A version registered from `runs:/…` keeps that as its location: resolve it in turn.
+      const location = await this.resolveModelsUri(uri);
+      return location.startsWith('models:/') ? location : this.resolveArtifactUri(location);
+    }
+    return uri;
+  }
+
+  /** Where an artifact URI is on the artifact proxy; throws for storage the SDK cannot reach. */
+  proxyLocation(uri: string): ProxyLocation {
+    const at = proxyLocationOf(uri, this.rest.baseUrl);
+    if (!at) {
+      throw new Error(
+        `artifact URI '${uri}' is not served by an MLflow artifact proxy; this SDK transfers artifacts ` +
+          'through the tracking server (start it with --serve-artifacts)',
+      );
+    }
+    return at;
+  }
+
+  /** The proxy location of `path` below a run's artifact root. */
+  async runArtifactLocation(runId: string, path = ''): Promise<ProxyLocation> {
+    const root = this.proxyLocation(await this.getRunArtifactUri(runId));
+    return { base: root.base, path: joinPath(root.path, path) };
+  }
+
+  /** Direct children of a directory of the run's artifacts, paths relative to the run's root. */
+  async listArtifacts(runId: string, path?: string): Promise<FileInfo[]> {
+    const res = await this.rest.request<ListArtifactsResponse>({
+      method: 'GET',
+      path: '/api/2.0/mlflow/artifacts/list',
+      fields: { run_id: runId, run_uuid: runId, ...(path ? { path } : {}) },
+      rpc: 'listArtifacts',
+    });
+    return res.files ?? [];
+  }
+
+  /** Uploads bytes as the artifact file `artifactFile` (a path relative to the run's root). */
+  async uploadArtifact(
+    runId: string,
+    artifactFile: string,
+    body: UploadBody,
+    contentType?: string,
+  ): Promise<void> {
+    const at = await this.runArtifactLocation(runId, artifactFile);
+    if (at.path === '' || artifactFile.replace(/\/+$/, '') === '')
+      throw new Error('artifactFile must name a file');
+    await this.artifactHttp.upload(at, body, contentType ?? uploadContentType(artifactFile));
+  }
+
+  /** Python's `log_text`: the text as a UTF-8 file. */
+  async logText(runId: string, text: string, artifactFile: string): Promise<void> {
+    await this.uploadArtifact(runId, artifactFile, text);
+  }
+
+  /** Python's `log_dict`: YAML for `.yaml`/`.yml` files, JSON (2-space indent) otherwise. */
+  async logDict(runId: string, dict: unknown, artifactFile: string): Promise<void> {
+    const yaml = /\.ya?ml$/i.test(artifactFile);
+    await this.uploadArtifact(runId, artifactFile, yaml ? toYaml(dict) : JSON.stringify(dict, null, 2));
   }
 }
 

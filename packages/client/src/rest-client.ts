@@ -8,6 +8,7 @@ import {
   API_PREFIX,
   errorCodeForStatus,
   type HttpMethod,
+  REGISTRY_ROUTES,
   type RouteDef,
   TRACKING_ROUTES,
 } from '@mlflow-ts/protocol';
@@ -33,6 +34,8 @@ export interface RestClientOptions {
   maxBackoffMs?: number;
   /** Timeout of one attempt in ms (connect + full body). Default 120 000, Python's default. */
   timeoutMs?: number;
+  /** Send every RPC under `/ajax-api/2.0`, the prefix the web UI uses (spec §0.1), instead of `/api/2.0`. */
+  ajax?: boolean;
 }
 
 /** A request to any path below the tracking URI, for endpoints outside the route table. */
@@ -48,7 +51,7 @@ export interface RawRequest {
   rpc?: string;
 }
 
-const ROUTES = new Map<string, RouteDef>(TRACKING_ROUTES.map((r) => [r.rpc, r]));
+const ROUTES = new Map<string, RouteDef>([...TRACKING_ROUTES, ...REGISTRY_ROUTES].map((r) => [r.rpc, r]));
 
 /** Responses whose metric values travel as strings for NaN/±Infinity and so need decoding. */
 const DECODERS: Partial<Record<RpcName, (body: never) => unknown>> = {
@@ -71,6 +74,7 @@ export class RestClient {
   private readonly maxRetries: number;
   private readonly backoff: { backoffMs: number; maxBackoffMs: number };
   private readonly timeoutMs: number;
+  private readonly ajax: boolean;
 
   constructor(opts: RestClientOptions) {
     const url = parseTrackingUri(opts.trackingUri);
@@ -86,22 +90,34 @@ export class RestClient {
     this.maxRetries = opts.maxRetries ?? 5;
     this.backoff = { backoffMs: opts.backoffMs ?? 1000, maxBackoffMs: opts.maxBackoffMs ?? 60_000 };
     this.timeoutMs = opts.timeoutMs ?? 120_000;
+    this.ajax = opts.ajax ?? false;
   }
 
   /** Calls one tracking RPC by name with its first method (spec §0.5) and decodes metric values. */
   async call<R extends RpcName>(rpc: R, request: RequestOf<R>): Promise<ResponseOf<R>> {
     const route = ROUTES.get(rpc);
-    if (!route) throw new Error(`unknown RPC ${rpc}: not in protocol's TRACKING_ROUTES`);
+    if (!route) throw new Error(`unknown RPC ${rpc}: not in protocol's route tables`);
     const method = route.methods[0] as HttpMethod;
     const body = await this.request({
       method,
-      path: (route.ajaxOnly ? AJAX_PREFIX : API_PREFIX) + route.path,
+      path: (route.ajaxOnly || this.ajax ? AJAX_PREFIX : API_PREFIX) + route.path,
       fields: request,
       idempotent: method === 'GET' || IDEMPOTENT_RPCS.has(rpc),
       rpc,
     });
     const decode = DECODERS[rpc] as ((b: unknown) => unknown) | undefined;
     return (decode ? decode(body) : body) as ResponseOf<R>;
+  }
+
+  /** The headers every request carries (auth, user agent), for byte transfers outside the JSON API. */
+  authHeaders(): Record<string, string> {
+    const { Accept: _accept, ...rest } = this.headers;
+    return rest;
+  }
+
+  /** Retry settings, so byte transfers (artifact uploads) follow the same policy as JSON calls. */
+  get retryPolicy(): { maxRetries: number; backoffMs: number; maxBackoffMs: number; timeoutMs: number } {
+    return { maxRetries: this.maxRetries, ...this.backoff, timeoutMs: this.timeoutMs };
   }
 
   /** Sends one request with the retry policy; resolves to the parsed JSON object of a 200. */

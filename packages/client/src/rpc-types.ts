@@ -42,9 +42,56 @@ export interface TrackingRpcs {
   };
 }
 
-export type RpcName = keyof TrackingRpcs;
-export type RequestOf<R extends RpcName> = TrackingRpcs[R]['request'];
-export type ResponseOf<R extends RpcName> = TrackingRpcs[R]['response'];
+/** The model registry RPCs (spec §1.4). */
+export interface RegistryRpcs {
+  createRegisteredModel: {
+    request: Req<typeof P.CreateRegisteredModel>;
+    response: P.RegisteredModelResponse;
+  };
+  getRegisteredModel: { request: Req<typeof P.GetRegisteredModel>; response: P.RegisteredModelResponse };
+  renameRegisteredModel: {
+    request: Req<typeof P.RenameRegisteredModel>;
+    response: P.RegisteredModelResponse;
+  };
+  updateRegisteredModel: {
+    request: Req<typeof P.UpdateRegisteredModel>;
+    response: P.RegisteredModelResponse;
+  };
+  deleteRegisteredModel: { request: Req<typeof P.DeleteRegisteredModel>; response: Empty };
+  searchRegisteredModels: {
+    request: Req<typeof P.SearchRegisteredModels>;
+    response: P.SearchRegisteredModelsResponse;
+  };
+  getLatestVersions: { request: Req<typeof P.GetLatestVersions>; response: P.ModelVersionsResponse };
+  setRegisteredModelTag: { request: Req<typeof P.SetRegisteredModelTag>; response: Empty };
+  deleteRegisteredModelTag: { request: Req<typeof P.DeleteRegisteredModelTag>; response: Empty };
+  setRegisteredModelAlias: { request: Req<typeof P.SetRegisteredModelAlias>; response: Empty };
+  deleteRegisteredModelAlias: { request: Req<typeof P.DeleteRegisteredModelAlias>; response: Empty };
+  getModelVersionByAlias: { request: Req<typeof P.GetModelVersionByAlias>; response: P.ModelVersionResponse };
+  createModelVersion: { request: Req<typeof P.CreateModelVersion>; response: P.ModelVersionResponse };
+  getModelVersion: { request: Req<typeof P.GetModelVersion>; response: P.ModelVersionResponse };
+  updateModelVersion: { request: Req<typeof P.UpdateModelVersion>; response: P.ModelVersionResponse };
+  transitionModelVersionStage: {
+    request: Req<typeof P.TransitionModelVersionStage>;
+    response: P.ModelVersionResponse;
+  };
+  deleteModelVersion: { request: Req<typeof P.DeleteModelVersion>; response: Empty };
+  searchModelVersions: {
+    request: Req<typeof P.SearchModelVersions>;
+    response: P.SearchModelVersionsResponse;
+  };
+  getModelVersionDownloadUri: {
+    request: Req<typeof P.GetModelVersionDownloadUri>;
+    response: P.GetModelVersionDownloadUriResponse;
+  };
+  setModelVersionTag: { request: Req<typeof P.SetModelVersionTag>; response: Empty };
+  deleteModelVersionTag: { request: Req<typeof P.DeleteModelVersionTag>; response: Empty };
+}
+
+export type Rpcs = TrackingRpcs & RegistryRpcs;
+export type RpcName = keyof Rpcs;
+export type RequestOf<R extends RpcName> = Rpcs[R]['request'];
+export type ResponseOf<R extends RpcName> = Rpcs[R]['response'];
 
 /**
  * RPCs that are safe to resend when we cannot know whether the first attempt arrived (timeout, reset):
@@ -54,6 +101,16 @@ export type ResponseOf<R extends RpcName> = TrackingRpcs[R]['response'];
 export const IDEMPOTENT_RPCS: ReadonlySet<string> = new Set<RpcName>([
   'getExperiment',
   'getExperimentByName',
+  'getRegisteredModel',
+  'searchRegisteredModels',
+  'getLatestVersions',
+  'getModelVersion',
+  'getModelVersionByAlias',
+  'searchModelVersions',
+  'getModelVersionDownloadUri',
+  'setRegisteredModelTag',
+  'setModelVersionTag',
+  'setRegisteredModelAlias',
   'searchExperiments',
   'getRun',
   'searchRuns',

@@ -5,6 +5,7 @@
  * whether the scope threw, so it always ends FINISHED — use withRun() to get FAILED on errors.
  */
 import './polyfills.ts';
+import type { FileInfo } from '@mlflow-ts/protocol';
 import type { BatchingLogger } from './batching-logger.ts';
 import type { Run, RunData, RunInfo, RunStatus } from './entities.ts';
 import type { MlflowClient } from './mlflow-client.ts';
@@ -92,6 +93,20 @@ export class ActiveRun implements AsyncDisposable {
 
   setTags(tags: Record<string, unknown>): Promise<void> {
     return this.deps.client.logBatch(this.runId, { tags: toKeyValues(tags) });
+  }
+
+  /** Python's `log_text`: `text` as the artifact file `artifactFile`. */
+  logText(text: string, artifactFile: string): Promise<void> {
+    return this.deps.client.logText(this.runId, text, artifactFile);
+  }
+
+  /** Python's `log_dict`: YAML for `.yaml`/`.yml`, JSON otherwise. */
+  logDict(dict: unknown, artifactFile: string): Promise<void> {
+    return this.deps.client.logDict(this.runId, dict, artifactFile);
+  }
+
+  listArtifacts(path?: string): Promise<FileInfo[]> {
+    return this.deps.client.listArtifacts(this.runId, path);
   }
 
   /** Waits until this run's queued metrics are delivered; rejects if some were lost. */

@@ -99,3 +99,90 @@ export interface DatasetSummary {
   digest: string;
   context?: string;
 }
+
+// ---- model registry (spec §2.3) ----
+
+/** Stages as they go out on the wire; input is case-insensitive (spec §1.4). */
+export const MODEL_VERSION_STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
+export type ModelVersionStage = (typeof MODEL_VERSION_STAGES)[number];
+
+export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY';
+
+export interface ModelVersion {
+  name: string;
+  /** A decimal string, e.g. "3" (spec §13 item 12). */
+  version: string;
+  creation_timestamp: number;
+  last_updated_timestamp?: number;
+  user_id?: string;
+  current_stage?: string;
+  description?: string;
+  source?: string;
+  run_id?: string;
+  status?: ModelVersionStatus;
+  status_message?: string;
+  tags?: KeyValue[];
+  run_link?: string;
+  /** Alias names pointing at this version; only on single-version reads (not in searches). */
+  aliases?: string[];
+}
+
+export interface RegisteredModelAlias {
+  alias: string;
+  /** A string, unlike everywhere else an alias's version appears. */
+  version: string;
+}
+
+export interface RegisteredModel {
+  name: string;
+  creation_timestamp?: number;
+  last_updated_timestamp?: number;
+  user_id?: string;
+  description?: string;
+  latest_versions?: ModelVersion[];
+  tags?: KeyValue[];
+  aliases?: RegisteredModelAlias[];
+}
+
+// ---- webhooks (spec §1.9; deliveries are ours) ----
+
+export type WebhookStatus = 'ACTIVE' | 'DISABLED';
+
+/** Entity and action in upper case as on the wire, e.g. `{entity: "MODEL_VERSION", action: "CREATED"}`. */
+export interface WebhookEvent {
+  entity: string;
+  action: string;
+}
+
+export interface Webhook {
+  webhook_id: string;
+  name: string;
+  description?: string;
+  url: string;
+  events: WebhookEvent[];
+  status: WebhookStatus;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+}
+
+export type WebhookDeliveryStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
+
+export interface WebhookDelivery {
+  delivery_id: string;
+  webhook_id: string;
+  event: WebhookEvent;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  last_status_code?: number;
+  last_error?: string;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+  next_attempt_timestamp?: number;
+}
+
+export interface WebhookTestResult {
+  success: boolean;
+  response_status?: number;
+  response_body?: string;
+  error_message?: string;
+}

@@ -4,7 +4,9 @@
  * `/api/2.0/preview`). The SDK and the server are both driven by this table.
  */
 import type { TObject } from '@sinclair/typebox';
+import * as R from './messages/registry.ts';
 import * as T from './messages/tracking.ts';
+import * as W from './messages/webhooks.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
 
@@ -65,6 +67,47 @@ export const TRACKING_ROUTES = [
   r('getMetricHistoryBulk', ['GET'], '/mlflow/metrics/get-history-bulk', T.GetMetricHistoryBulk, {
     ajaxOnly: true,
   }),
+] as const satisfies readonly RouteDef[];
+
+const RM = '/mlflow/registered-models';
+const MV = '/mlflow/model-versions';
+
+/** Model registry (spec §1.4). Aliases [2.3] postdate the 1.x preview prefix. */
+export const REGISTRY_ROUTES = [
+  r('createRegisteredModel', ['POST'], `${RM}/create`, R.CreateRegisteredModel, legacy),
+  r('getRegisteredModel', ['GET'], `${RM}/get`, R.GetRegisteredModel, legacy),
+  r('renameRegisteredModel', ['POST'], `${RM}/rename`, R.RenameRegisteredModel, legacy),
+  r('updateRegisteredModel', ['PATCH'], `${RM}/update`, R.UpdateRegisteredModel, legacy),
+  r('deleteRegisteredModel', ['DELETE'], `${RM}/delete`, R.DeleteRegisteredModel, legacy),
+  r('searchRegisteredModels', ['GET'], `${RM}/search`, R.SearchRegisteredModels, legacy),
+  r('getLatestVersions', ['POST', 'GET'], `${RM}/get-latest-versions`, R.GetLatestVersions, legacy),
+  r('setRegisteredModelTag', ['POST'], `${RM}/set-tag`, R.SetRegisteredModelTag, legacy),
+  r('deleteRegisteredModelTag', ['DELETE'], `${RM}/delete-tag`, R.DeleteRegisteredModelTag, legacy),
+  r('setRegisteredModelAlias', ['POST'], `${RM}/alias`, R.SetRegisteredModelAlias),
+  r('deleteRegisteredModelAlias', ['DELETE'], `${RM}/alias`, R.DeleteRegisteredModelAlias),
+  r('getModelVersionByAlias', ['GET'], `${RM}/alias`, R.GetModelVersionByAlias),
+  r('createModelVersion', ['POST'], `${MV}/create`, R.CreateModelVersion, legacy),
+  r('getModelVersion', ['GET'], `${MV}/get`, R.GetModelVersion, legacy),
+  r('updateModelVersion', ['PATCH'], `${MV}/update`, R.UpdateModelVersion, legacy),
+  r('transitionModelVersionStage', ['POST'], `${MV}/transition-stage`, R.TransitionModelVersionStage, legacy),
+  r('deleteModelVersion', ['DELETE'], `${MV}/delete`, R.DeleteModelVersion, legacy),
+  r('searchModelVersions', ['GET'], `${MV}/search`, R.SearchModelVersions, legacy),
+  r('getModelVersionDownloadUri', ['GET'], `${MV}/get-download-uri`, R.GetModelVersionDownloadUri, legacy),
+  r('setModelVersionTag', ['POST'], `${MV}/set-tag`, R.SetModelVersionTag, legacy),
+  r('deleteModelVersionTag', ['DELETE'], `${MV}/delete-tag`, R.DeleteModelVersionTag, legacy),
+] as const satisfies readonly RouteDef[];
+
+const WH = '/mlflow/webhooks';
+
+/** Webhooks (spec §1.9). `{webhook_id}` is a path parameter; the delivery log is ours. */
+export const WEBHOOK_ROUTES = [
+  r('createWebhook', ['POST'], WH, W.CreateWebhook),
+  r('listWebhooks', ['GET'], WH, W.ListWebhooks),
+  r('getWebhook', ['GET'], `${WH}/{webhook_id}`, W.GetWebhook),
+  r('updateWebhook', ['PATCH'], `${WH}/{webhook_id}`, W.UpdateWebhook),
+  r('deleteWebhook', ['DELETE'], `${WH}/{webhook_id}`, W.DeleteWebhook),
+  r('testWebhook', ['POST'], `${WH}/{webhook_id}/test`, W.TestWebhook),
+  r('listWebhookDeliveries', ['GET'], `${WH}/{webhook_id}/deliveries`, W.ListWebhookDeliveries),
 ] as const satisfies readonly RouteDef[];
 
 export const API_PREFIX = '/api/2.0';

@@ -4,10 +4,19 @@
  * metrics. Importing this module installs both.
  */
 import { setContextProvider } from '../context.ts';
+import './artifact-methods.ts';
 import { createNodeContextProvider } from './context-provider.ts';
 import { installExitHooks } from './exit-hooks.ts';
 
 export * from '../index.ts';
+export type { DownloadOptions, TransferOptions, TransferProgress } from './artifact-files.ts';
+export {
+  downloadArtifactsWithCurrentClient as downloadArtifacts,
+  logArtifactsToActiveRun as logArtifacts,
+  logArtifactToActiveRun as logArtifact,
+  logDictToActiveRun as logDict,
+  logTextToActiveRun as logText,
+} from './artifact-methods.ts';
 export { createNodeContextProvider, loginName, type NodeContextOptions } from './context-provider.ts';
 export { type ExitHookOptions, installExitHooks, uninstallExitHooks } from './exit-hooks.ts';
 export { findGitDir, readGitCommit } from './git.ts';

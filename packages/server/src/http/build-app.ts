@@ -1,12 +1,22 @@
-import { TRACKING_ROUTES } from '@mlflow-ts/protocol';
+import { REGISTRY_ROUTES, TRACKING_ROUTES, WEBHOOK_ROUTES } from '@mlflow-ts/protocol';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { RegistryService } from '../services/registry-service.ts';
 import type { TrackingService } from '../services/tracking-service.ts';
+import type { WebhookService } from '../services/webhook-service.ts';
+import { type ArtifactRoutesDeps, registerArtifactRoutes } from './artifact-routes.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { type RpcHandler, registerRpcRoutes } from './rpc-routes.ts';
 import { UI_PLACEHOLDER_HTML } from './ui-placeholder.ts';
+import { isBuiltUi, registerUiStatic } from './ui-static.ts';
 
 export interface AppDeps {
   tracking: TrackingService;
+  /** The model registry; without it the registry endpoints are not routed. */
+  registry?: RegistryService;
+  /** Webhook CRUD and delivery log; without it the webhook endpoints are not routed. */
+  webhooks?: WebhookService;
+  /** The artifact service and its mode; without it the artifact endpoints are not routed. */
+  artifacts?: ArtifactRoutesDeps;
 }
 
 export interface AppOptions {
@@ -17,9 +27,12 @@ export interface AppOptions {
   accessLog?: boolean;
   /** The MLflow release whose REST surface we answer for, reported by /version. */
   mlflowVersion?: string;
+  /** Folder of the built web UI (dist/ui); without it, or before it is built, `/` shows a placeholder. */
+  uiDir?: string;
 }
 
-function trackingHandlers(t: TrackingService): Record<string, RpcHandler> {
+/** A service's public methods, by name: the route table's `rpc` names are the method names. */
+function serviceHandlers(t: object): Record<string, RpcHandler> {
   const handlers: Record<string, RpcHandler> = {};
   for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(t))) {
     const fn = (t as unknown as Record<string, unknown>)[name];
@@ -37,6 +50,14 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
     logController: new LogController({ disableRequestLogging: !options.accessLog }),
     // Repeated query keys become arrays (spec §0.2); fast-querystring does this.
     routerOptions: { ignoreTrailingSlash: true },
+    // A URL the router cannot decode (`%ZZ`) gets MLflow's error shape too, not Fastify's (spec §3.5).
+    frameworkErrors: (err, _request, reply) =>
+      sendError(
+        reply,
+        400,
+        'INVALID_PARAMETER_VALUE',
+        err.code === 'FST_ERR_BAD_URL' ? 'Invalid path' : err.message,
+      ),
   });
 
   // Bodies are read raw and decoded by MLflow's lenient rules (malformed JSON ⇒ {}), whatever the type.
@@ -46,13 +67,26 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
   app.setErrorHandler(errorHandler);
 
   const knownPaths = new Set<string>();
-  registerRpcRoutes(app, TRACKING_ROUTES, trackingHandlers(deps.tracking), knownPaths, bodyLimit);
+  registerRpcRoutes(app, TRACKING_ROUTES, serviceHandlers(deps.tracking), knownPaths, bodyLimit);
+  if (deps.registry)
+    registerRpcRoutes(app, REGISTRY_ROUTES, serviceHandlers(deps.registry), knownPaths, bodyLimit);
+  if (deps.webhooks)
+    registerRpcRoutes(app, WEBHOOK_ROUTES, serviceHandlers(deps.webhooks), knownPaths, bodyLimit);
+  if (deps.artifacts) {
+    const registry = deps.registry;
+    const modelVersionUri = registry
+      ? async (name: string, version: string) =>
+          (await registry.getModelVersionDownloadUri({ name, version })).artifact_uri
+      : undefined;
+    registerArtifactRoutes(app, { ...deps.artifacts, modelVersionUri }, knownPaths, bodyLimit);
+  }
 
   app.get('/health', async (_req, reply) => reply.type('text/plain; charset=utf-8').send('OK'));
   app.get('/version', async (_req, reply) =>
     reply.type('text/plain; charset=utf-8').send(options.mlflowVersion ?? '2.9.2'),
   );
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(UI_PLACEHOLDER_HTML));
+  if (isBuiltUi(options.uiDir)) registerUiStatic(app, options.uiDir);
+  else app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(UI_PLACEHOLDER_HTML));
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0]!.replace(/\/+$/, '');

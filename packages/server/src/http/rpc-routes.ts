@@ -10,7 +10,7 @@ export type RpcResult = object | { stream: AsyncIterable<string> };
 export type RpcHandler = (request: any) => Promise<RpcResult> | RpcResult;
 
 /** POST bodies must be declared JSON (spec §0.2); PATCH and DELETE are not checked, as in MLflow. */
-function checkContentType(request: FastifyRequest): void {
+export function checkContentType(request: FastifyRequest): void {
   const header = request.headers['content-type'];
   if (!header) throw MlflowError.invalidParameter('Bad Request. Content-Type header is missing.');
   const mediaType = header.split(';', 1)[0]!.trim().toLowerCase();
@@ -34,21 +34,35 @@ async function readGetBody(request: FastifyRequest, limit: number): Promise<Buff
   return Buffer.concat(chunks);
 }
 
+/** Path parameters (`{webhook_id}`) fill their field whatever the query or body say. */
+function withParams(body: unknown, params: Record<string, string>): unknown {
+  if (Object.keys(params).length === 0) return body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  return { ...body, ...params };
+}
+
 async function decode(
   route: RouteDef,
   method: HttpMethod,
   request: FastifyRequest,
   bodyLimit: number,
 ): Promise<Record<string, unknown>> {
+  const params = (request.params ?? {}) as Record<string, string>;
   if (method === 'GET') {
     const query = request.query as Record<string, string | string[]>;
-    if (Object.keys(query).length > 0) return decodeQuery(route.request, query);
+    if (Object.keys(query).length > 0) return decodeQuery(route.request, { ...query, ...params });
     // A GET without a query string reads a JSON body instead (as MLflow does).
-    return decodeBody(route.request, parseJsonBody(await readGetBody(request, bodyLimit)));
+    return decodeBody(
+      route.request,
+      withParams(parseJsonBody(await readGetBody(request, bodyLimit)), params),
+    );
   }
   if (method === 'POST') checkContentType(request);
-  return decodeBody(route.request, parseJsonBody(request.body as Buffer | undefined));
+  return decodeBody(route.request, withParams(parseJsonBody(request.body as Buffer | undefined), params));
 }
+
+/** `/mlflow/webhooks/{webhook_id}` → Fastify's `/mlflow/webhooks/:webhook_id`. */
+const routerPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
 export function prefixesOf(route: RouteDef): string[] {
   if (route.ajaxOnly) return [AJAX_PREFIX];
@@ -67,8 +81,9 @@ export function registerRpcRoutes(
     const handler = handlers[route.rpc];
     if (!handler) continue;
     for (const prefix of prefixesOf(route)) {
-      const url = prefix + route.path;
-      knownPaths.add(url);
+      const url = prefix + routerPath(route.path);
+      // Paths with parameters cannot be matched literally by the not-found handler's 405 check.
+      if (!url.includes(':')) knownPaths.add(url);
       for (const method of route.methods) {
         app.route({
           method,

@@ -40,6 +40,7 @@ import {
   validateRunTag,
 } from '../core/validation.ts';
 import type { TrackingStore } from '../store/tracking-store.ts';
+import { type ServerEvents, silentEvents } from './events.ts';
 
 const missing = MlflowError.missingParameter;
 
@@ -67,6 +68,7 @@ export class TrackingService {
   constructor(
     private readonly store: TrackingStore,
     private readonly now: () => number = Date.now,
+    private readonly events: ServerEvents = silentEvents,
   ) {}
 
   // ---------------------------------------------------------------- experiments
@@ -84,6 +86,7 @@ export class TrackingService {
       artifactLocation: req.artifact_location,
       tags,
     });
+    this.events.emit('experiment.created', { experiment_id: id, name: req.name });
     return { experiment_id: id };
   }
 
@@ -224,6 +227,15 @@ export class TrackingService {
       endTime: req.end_time,
       runName: req.run_name,
     });
+    if (req.status === 'FINISHED' || req.status === 'FAILED') {
+      this.events.emit(req.status === 'FINISHED' ? 'run.finished' : 'run.failed', {
+        run_id: runInfo.run_id,
+        experiment_id: runInfo.experiment_id,
+        run_name: runInfo.run_name ?? null,
+        status: runInfo.status,
+        end_time: runInfo.end_time ?? null,
+      });
+    }
     return { run_info: runInfo };
   }
 

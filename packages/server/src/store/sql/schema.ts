@@ -144,6 +144,34 @@ export interface MlflowTsMigrationsTable {
   applied_at: number;
 }
 
+/** Our webhook tables (additive migration 0003; MLflow 3.x's own `webhooks` tables are left alone). */
+export interface MlflowTsWebhooksTable {
+  webhook_id: string;
+  name: string;
+  description: string | null;
+  url: string;
+  /** JSON array of `entity.action` keys. */
+  events: string;
+  secret: string | null;
+  status: string;
+  creation_time: number;
+  last_updated_time: number;
+}
+
+export interface MlflowTsWebhookDeliveriesTable {
+  delivery_id: string;
+  webhook_id: string;
+  event: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_time: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  creation_time: number;
+  last_updated_time: number;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -162,4 +190,6 @@ export interface Database {
   registered_model_aliases: RegisteredModelAliasesTable;
   alembic_version: AlembicVersionTable;
   mlflow_ts_migrations: MlflowTsMigrationsTable;
+  mlflow_ts_webhooks: MlflowTsWebhooksTable;
+  mlflow_ts_webhook_deliveries: MlflowTsWebhookDeliveriesTable;
 }

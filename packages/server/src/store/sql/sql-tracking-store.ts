@@ -6,9 +6,12 @@ import { parseExperimentId, SqlExperimentStore } from './experiment-store.ts';
 import { SqlMetricHistory } from './metric-history.ts';
 import { migrate } from './migrate.ts';
 import { type DatabaseOptions, openDatabase } from './open-database.ts';
+import { SqlPurgeStore } from './purge-store.ts';
+import { SqlRegistryStore } from './registry-store.ts';
 import { SqlRunInputs } from './run-inputs.ts';
 import { SqlRunStore } from './run-store.ts';
 import { searchRuns } from './search-runs-sql.ts';
+import { SqlWebhookStore } from './webhook-store.ts';
 
 export interface SqlTrackingStoreOptions extends DatabaseOptions {
   /** Root under which new experiments get their artifact location, e.g. `mlflow-artifacts:/`. */
@@ -27,7 +30,19 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
     this.runs = new SqlRunStore(dialect, options.now);
     this.history = new SqlMetricHistory(dialect);
     this.inputs = new SqlRunInputs(dialect);
+    this.registry = new SqlRegistryStore(dialect, options.now);
+    this.webhooks = new SqlWebhookStore(dialect);
+    this.purge = new SqlPurgeStore(dialect);
   }
+
+  /** Permanent deletion for `mlflow-ts gc`. */
+  readonly purge: SqlPurgeStore;
+
+  /** Webhooks and their deliveries, in our own tables of the same database. */
+  readonly webhooks: SqlWebhookStore;
+
+  /** The model registry on the same database and connection (MLflow keeps both in one schema). */
+  readonly registry: SqlRegistryStore;
 
   createRun(input: {
     experimentId: string;

@@ -1,5 +1,5 @@
 /**
- * Our additions to MLflow's schema: indexes only, each created IF NOT EXISTS so the list can be re-applied
+ * Our additions to MLflow's schema: indexes and tables of our own (prefixed `mlflow_ts_`), each created IF NOT EXISTS so the list can be re-applied
  * at every start (Python MLflow's own migrations may rebuild a table and drop an index it does not know).
  * Python MLflow ignores indexes it did not create, so a database stays openable by both servers.
  */
@@ -23,6 +23,46 @@ export const ADDITIVE_MIGRATIONS: readonly AdditiveMigration[] = [
     statements: [
       'CREATE INDEX IF NOT EXISTS mlflow_ts_latest_metrics_key_value ON latest_metrics (key, value, run_uuid)',
       'CREATE INDEX IF NOT EXISTS mlflow_ts_runs_experiment_start ON runs (experiment_id, start_time, run_uuid)',
+    ],
+  },
+  {
+    // Webhooks and their delivery log. Deliveries are rows, not timers, so they survive a restart and
+    // several server processes can share the work (a delivery is claimed before it is sent).
+    name: '0003_webhooks',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS mlflow_ts_webhooks (
+        webhook_id VARCHAR(36) NOT NULL PRIMARY KEY,
+        name VARCHAR(256) NOT NULL,
+        description VARCHAR(1000),
+        url VARCHAR(2048) NOT NULL,
+        events VARCHAR(4000) NOT NULL,
+        secret VARCHAR(1000),
+        status VARCHAR(16) NOT NULL,
+        creation_time BIGINT NOT NULL,
+        last_updated_time BIGINT NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS mlflow_ts_webhook_deliveries (
+        delivery_id VARCHAR(36) NOT NULL PRIMARY KEY,
+        webhook_id VARCHAR(36) NOT NULL,
+        event VARCHAR(64) NOT NULL,
+        payload TEXT NOT NULL,
+        status VARCHAR(16) NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_time BIGINT,
+        last_status_code INTEGER,
+        last_error VARCHAR(2000),
+        creation_time BIGINT NOT NULL,
+        last_updated_time BIGINT NOT NULL)`,
+      'CREATE INDEX IF NOT EXISTS mlflow_ts_webhook_deliveries_due ON mlflow_ts_webhook_deliveries (status, next_attempt_time)',
+      'CREATE INDEX IF NOT EXISTS mlflow_ts_webhook_deliveries_hook ON mlflow_ts_webhook_deliveries (webhook_id, creation_time)',
+    ],
+  },
+  {
+    // MLflow's registry tag keys start with the tag key, so loading the tags of a page of models or
+    // versions scanned the whole tag table (48 ms for 100 versions out of 10,000).
+    name: '0004_registry_tag_indexes',
+    statements: [
+      'CREATE INDEX IF NOT EXISTS mlflow_ts_model_version_tags_version ON model_version_tags (name, version)',
+      'CREATE INDEX IF NOT EXISTS mlflow_ts_registered_model_tags_name ON registered_model_tags (name)',
     ],
   },
 ];
