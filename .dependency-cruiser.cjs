@@ -47,6 +47,13 @@ module.exports = {
       to: { path: [pkg('server'), pkg('cli'), pkg('ui')] },
     },
     {
+      name: 'models-only-client-protocol',
+      severity: 'error',
+      comment: 'packages/models imports only client and protocol among workspace packages.',
+      from: { path: pkg('models') },
+      to: { path: WORKSPACE, pathNot: [pkg('models'), pkg('client'), pkg('protocol')] },
+    },
+    {
       name: 'ui-only-client-protocol',
       severity: 'error',
       comment: 'packages/ui talks to the server through client only.',

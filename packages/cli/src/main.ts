@@ -1,6 +1,9 @@
 import { migrate, openDatabase } from '@mlflow-ts/server';
 import { Command, Option } from 'commander';
+import { registerArtifactsCommand } from './artifacts-command.ts';
 import { serverConfig } from './config.ts';
+import { registerGcCommand } from './gc-command.ts';
+import { registerModelsCommand } from './models-command.ts';
 import { runServer } from './start-server.ts';
 import { VERSION } from './version.ts';
 
@@ -19,6 +22,7 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--artifacts-destination <uri>', 'where proxied artifacts are stored'))
     .option('--serve-artifacts', 'proxy artifact uploads and downloads (default)')
     .option('--no-serve-artifacts', 'hand out storage URIs; clients talk to storage directly')
+    .option('--artifacts-only', 'serve only the artifact proxy (tracking endpoints answer 503)')
     .addOption(new Option('-h, --host <host>', 'address to listen on (default 127.0.0.1)'))
     .addOption(new Option('-p, --port <port>', 'port to listen on (default 5000)'))
     .addOption(new Option('-w, --workers <n>', 'number of server processes (default 1)'))
@@ -32,6 +36,10 @@ export async function main(argv: string[]): Promise<void> {
       const config = serverConfig({ ...flags, serveArtifacts }, process.env);
       await runServer(config, (line) => console.log(line));
     });
+
+  registerArtifactsCommand(program);
+  registerModelsCommand(program);
+  registerGcCommand(program);
 
   const db = program.command('db').description('Database maintenance');
   db.command('upgrade')

@@ -1,0 +1,49 @@
+/** `mlflow-ts models serve | predict` (spec §8): flags parsed here, the work done by @mlflow-ts/models. */
+import type { Command } from 'commander';
+import { modelsPredictConfig, modelsServeConfig } from './models-config.ts';
+import { runModelsPredict } from './models-predict.ts';
+import { runModelsServe } from './models-serve.ts';
+
+export function registerModelsCommand(program: Command): void {
+  const models = program.command('models').description('Serve MLflow models and score files with them');
+
+  models
+    .command('serve')
+    .description(
+      "Serve a model over HTTP with MLflow's scoring protocol (/invocations, /ping, /health, /version, /metrics)",
+    )
+    .requiredOption(
+      '-m, --model-uri <uri>',
+      'model directory, file://, runs:/<run>/<path>, models:/<name>/<version|stage>, models:/<name>@<alias>',
+    )
+    .option('--tracking-uri <uri>', 'tracking server for runs:/ and models:/ URIs (MLFLOW_TRACKING_URI)')
+    .option('-h, --host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('-p, --port <port>', 'port to listen on (default 5000)')
+    .option('-w, --workers <n>', 'server processes sharing the port (default 1)')
+    .option('--threads <n>', 'inference threads per process (default 1)')
+    .option('--max-batch-rows <n>', 'largest merged batch of concurrent requests (default 8192)')
+    .option('--max-wait-ms <ms>', 'how long an idle server waits to merge requests (default 0)')
+    .option('-t, --timeout <seconds>', 'request timeout (MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT, default 60)')
+    .option('--env-manager <name>', 'accepted for compatibility; models run on Node, no environment is built')
+    .helpOption('--help', 'display help for command')
+    .action(async (flags) => {
+      await runModelsServe(modelsServeConfig(flags, process.env), (line) => console.log(line));
+    });
+
+  models
+    .command('predict')
+    .description('Score a CSV or JSON-lines file, streaming (memory stays flat), on several threads')
+    .requiredOption('-m, --model-uri <uri>', 'model directory, file://, runs:/ or models:/ URI')
+    .option('--tracking-uri <uri>', 'tracking server for runs:/ and models:/ URIs (MLFLOW_TRACKING_URI)')
+    .option('-i, --input-path <path>', 'input file: .csv, or .jsonl / .ndjson (one record per line)')
+    .option('-o, --output-path <path>', 'output file (.csv or .jsonl); stdout if absent')
+    .option('-t, --content-type <type>', 'input format when the extension does not say: csv or json')
+    .option('--threads <n>', 'inference threads (default: all cores)')
+    .option('--chunk-rows <n>', 'rows per inference call (default 16384)')
+    .option('--no-progress', 'do not draw a progress bar')
+    .option('--env-manager <name>', 'accepted for compatibility; models run on Node')
+    .helpOption('--help', 'display help for command')
+    .action(async (flags) => {
+      await runModelsPredict(modelsPredictConfig(flags, process.env));
+    });
+}

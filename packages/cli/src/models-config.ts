@@ -1,0 +1,99 @@
+/**
+ * Configuration of `models serve` and `models predict`: flags, then MLflow's environment names
+ * (MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT, spec §8), then defaults; parsed once, frozen.
+ */
+import { availableParallelism } from 'node:os';
+import { defaultModelCacheDir } from '@mlflow-ts/models';
+
+type Env = Record<string, string | undefined>;
+
+function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got '${raw}'`);
+  }
+  return n;
+}
+
+export interface ModelsServeConfig {
+  readonly modelUri: string;
+  readonly host: string;
+  readonly port: number;
+  readonly workers: number;
+  readonly threads: number;
+  readonly maxBatchRows: number;
+  readonly maxWaitMs: number;
+  readonly timeoutSeconds: number;
+  readonly logLevel: string;
+  /** For runs:/ and models:/ URIs: --tracking-uri, else MLFLOW_TRACKING_URI. */
+  readonly trackingUri: string | null;
+  /** MLFLOW_TS_MODEL_CACHE, else ~/.cache/mlflow-ts/models. */
+  readonly modelCacheDir: string;
+}
+
+function remote(flags: Record<string, unknown>, env: Env) {
+  return {
+    trackingUri: (flags.trackingUri as string | undefined) || env.MLFLOW_TRACKING_URI || null,
+    modelCacheDir: defaultModelCacheDir(env),
+  };
+}
+
+export function modelsServeConfig(flags: Record<string, string | undefined>, env: Env): ModelsServeConfig {
+  return Object.freeze({
+    modelUri: flags.modelUri!,
+    host: flags.host ?? '127.0.0.1',
+    port: int('--port', flags.port, 5000, 0, 65535),
+    workers: int('--workers', flags.workers, 1, 1, Math.max(64, availableParallelism())),
+    threads: int('--threads', flags.threads, 1, 1, 256),
+    maxBatchRows: int('--max-batch-rows', flags.maxBatchRows, 8192, 1, 10_000_000),
+    maxWaitMs: int('--max-wait-ms', flags.maxWaitMs, 0, 0, 10_000),
+    timeoutSeconds: int(
+      '--timeout',
+      flags.timeout ?? env.MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT,
+      60,
+      1,
+      86_400,
+    ),
+    logLevel: env.MLFLOW_TS_LOG_LEVEL ?? 'info',
+    ...remote(flags, env),
+  });
+}
+
+export interface ModelsPredictConfig {
+  readonly modelUri: string;
+  readonly inputPath: string | null;
+  readonly outputPath: string | null;
+  readonly format: 'csv' | 'jsonl';
+  readonly threads: number;
+  readonly chunkRows: number;
+  readonly progress: boolean;
+  readonly trackingUri: string | null;
+  readonly modelCacheDir: string;
+}
+
+export function modelsPredictConfig(
+  flags: Record<string, string | boolean | undefined>,
+  env: Env,
+): ModelsPredictConfig {
+  const input = (flags.inputPath as string | undefined) ?? null;
+  const type = flags.contentType as string | undefined;
+  let format: 'csv' | 'jsonl';
+  if (type === 'csv' || (!type && input && /\.csv$/i.test(input))) format = 'csv';
+  else if (type === 'json' || (!type && input && /\.(jsonl|ndjson|json)$/i.test(input))) format = 'jsonl';
+  else if (input && /\.parquet$/i.test(input)) {
+    throw new Error(
+      'Parquet input is not supported yet (no parquet reader is installed); convert to CSV or JSON lines.',
+    );
+  } else format = 'jsonl';
+  return Object.freeze({
+    modelUri: flags.modelUri as string,
+    inputPath: input,
+    outputPath: (flags.outputPath as string | undefined) ?? null,
+    format,
+    threads: int('--threads', flags.threads as string | undefined, availableParallelism(), 1, 256),
+    chunkRows: int('--chunk-rows', flags.chunkRows as string | undefined, 16384, 1, 10_000_000),
+    progress: flags.progress !== false,
+    ...remote(flags, env),
+  });
+}
