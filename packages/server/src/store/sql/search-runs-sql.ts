@@ -22,32 +22,44 @@ type Join = any;
 
 const KEYED_TABLE = { metric: 'latest_metrics', param: 'params', tag: 'tags' } as const;
 
+type SearchQuery = {
+  experimentIds: string[];
+  filter: RunClause[];
+  orderBy: RunOrderKey[];
+  viewType: ViewType;
+  maxResults: number;
+  offset: number;
+};
+
 /**
- * runs/search compiled to one parameterised query (spec §4.1). Metric, param and tag clauses are inner
- * joins on their (key, run) primary keys — each matches at most one row, so no duplicates — which lets the
- * planner start from whichever side is most selective. Ordering keys are left joins, so runs lacking the
- * key still appear, sorted last.
+ * runs/search compiled to parameterised SQL (spec §4.1). Metric, param and tag clauses are inner joins on
+ * their (key, run) primary keys — each matches at most one row, so no duplicates — which lets the planner
+ * start from whichever side is most selective. Ordering keys are left joins, so runs lacking the key still
+ * appear, sorted last.
+ *
+ * When the first order key is a metric, a windowed query is tried first (see windowedSearch): it reads the
+ * runs in metric order and stops early, which is what a UI page sorted by a metric needs.
  */
-export async function searchRuns(
-  dialect: SqlDialect,
-  query: {
-    experimentIds: string[];
-    filter: RunClause[];
-    orderBy: RunOrderKey[];
-    viewType: ViewType;
-    maxResults: number;
-    offset: number;
-  },
-): Promise<Run[]> {
+export async function searchRuns(dialect: SqlDialect, query: SearchQuery): Promise<Run[]> {
   const experimentIds = query.experimentIds
     .map(parseExperimentId)
     .filter((n): n is number => n !== undefined);
   if (experimentIds.length === 0 || query.maxResults === 0) return [];
-  // biome-ignore lint/suspicious/noExplicitAny: joins add aliases Kysely cannot type statically
-  let q: any = dialect.db
-    .selectFrom('runs')
-    .selectAll('runs')
-    .where('runs.experiment_id', 'in', experimentIds);
+  const windowed = await windowedSearch(dialect, experimentIds, query);
+  if (windowed) return loadRuns(dialect.db, windowed);
+
+  let q: Builder = dialect.db.selectFrom('runs').selectAll('runs');
+  q = applyFilters(dialect, q, experimentIds, query);
+  q = applyOrder(q, query.orderBy, 0);
+  const rows: RunsTable[] = await q.limit(query.maxResults).offset(query.offset).execute();
+  return loadRuns(dialect.db, rows);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: joins add aliases Kysely cannot type statically
+type Builder = any;
+
+function applyFilters(dialect: SqlDialect, q: Builder, experimentIds: number[], query: SearchQuery): Builder {
+  q = q.where('runs.experiment_id', 'in', experimentIds);
   if (query.viewType === 'ACTIVE_ONLY') q = q.where('runs.lifecycle_stage', '=', 'active');
   else if (query.viewType === 'DELETED_ONLY') q = q.where('runs.lifecycle_stage', '=', 'deleted');
 
@@ -71,12 +83,17 @@ export async function searchRuns(
       q = q.where(datasetCondition(dialect, clause));
     }
   });
+  return q;
+}
 
-  const order = [...query.orderBy];
+/** The order keys from `from` on, then `start_time DESC` unless given, then `run_uuid` (§4.1). */
+function applyOrder(q: Builder, orderBy: RunOrderKey[], from: number): Builder {
+  const order = [...orderBy];
   if (!order.some((o) => o.type === 'attribute' && o.key === 'start_time')) {
     order.push({ type: 'attribute', key: 'start_time', ascending: false });
   }
   order.forEach((key: RunOrderKey, i: number) => {
+    if (i < from) return;
     const direction = key.ascending ? 'asc' : 'desc';
     if (key.type === 'attribute') {
       const column = sql.ref(ATTRIBUTE_COLUMN[key.key]);
@@ -92,10 +109,58 @@ export async function searchRuns(
     if (key.type === 'metric') q = q.orderBy(sql.ref(`${alias}.is_nan`), 'asc');
     q = q.orderBy(sql.ref(`${alias}.value`), direction);
   });
-  q = q.orderBy('runs.run_uuid', 'asc');
+  return q.orderBy('runs.run_uuid', 'asc');
+}
 
-  const rows: RunsTable[] = await q.limit(query.maxResults).offset(query.offset).execute();
-  return loadRuns(dialect.db, rows);
+/** Rows read from the metric's value order per row wanted; a filter matching fewer than 1 in 8 falls back. */
+const WINDOW_FACTOR = 8;
+/** Deeper pages than this go straight to the full query. */
+const WINDOW_MAX_ROWS = 5000;
+
+/**
+ * Sorting by a metric: the full query finds every matching run and sorts them all (10,000 runs: ~18 ms on
+ * SQLite). Instead, take the K best values of the metric from its (key, is_nan, value) index, join the runs
+ * and filters to just those (driven from the window: CROSS JOIN fixes SQLite's join order; PostgreSQL plans
+ * as it likes), and sort that. The answer is exact when enough of the returned rows are strictly better than
+ * the K-th value (every run better than it is in the window), or when the window held every value. Otherwise
+ * — a selective filter, a deep page, runs without the metric needed — undefined, and the full query runs.
+ */
+async function windowedSearch(
+  dialect: SqlDialect,
+  experimentIds: number[],
+  query: SearchQuery,
+): Promise<RunsTable[] | undefined> {
+  const first = query.orderBy[0];
+  const need = query.offset + query.maxResults;
+  if (first?.type !== 'metric' || need > WINDOW_MAX_ROWS) return undefined;
+  const k = need * WINDOW_FACTOR;
+  const direction = first.ascending ? 'asc' : 'desc';
+  const values = dialect.db
+    .selectFrom('latest_metrics')
+    .select(['run_uuid', 'value'])
+    .where('key', '=', first.key)
+    .where('is_nan', '=', dialect.bool(false) as never)
+    .orderBy('value', direction);
+  const boundaryRow = await values
+    .limit(1)
+    .offset(k - 1)
+    .executeTakeFirst();
+  let q: Builder = dialect.db
+    .selectFrom(values.limit(k).as('w'))
+    .crossJoin('runs')
+    .selectAll('runs')
+    .select('w.value as window_value')
+    .whereRef('runs.run_uuid', '=', 'w.run_uuid');
+  q = applyFilters(dialect, q, experimentIds, query);
+  q = applyOrder(q.orderBy('w.value', direction), query.orderBy, 1);
+  const rows: (RunsTable & { window_value: number })[] = await q.limit(need).execute();
+  if (rows.length < need) return undefined;
+  if (boundaryRow !== undefined) {
+    const b = Number(boundaryRow.value);
+    const last = Number(rows[need - 1]?.window_value);
+    if (first.ascending ? !(last < b) : !(last > b)) return undefined;
+  }
+  return rows.slice(query.offset).map(({ window_value: _, ...run }) => run);
 }
 
 function datasetCondition(

@@ -65,4 +65,12 @@ export const ADDITIVE_MIGRATIONS: readonly AdditiveMigration[] = [
       'CREATE INDEX IF NOT EXISTS mlflow_ts_registered_model_tags_name ON registered_model_tags (name)',
     ],
   },
+  {
+    // runs/search sorted by a metric reads the best values first (search-runs-sql.ts windowedSearch);
+    // NaN values sort apart, so is_nan comes before value.
+    name: '0005_latest_metrics_order_index',
+    statements: [
+      'CREATE INDEX IF NOT EXISTS mlflow_ts_latest_metrics_key_nan_value ON latest_metrics (key, is_nan, value, run_uuid)',
+    ],
+  },
 ];
