@@ -24,6 +24,19 @@ export function registerModelsCommand(program: Command): void {
     .option('--max-batch-rows <n>', 'largest merged batch of concurrent requests (default 8192)')
     .option('--max-wait-ms <ms>', 'how long an idle server waits to merge requests (default 0)')
     .option('-t, --timeout <seconds>', 'request timeout (MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT, default 60)')
+    .option(
+      '--route <alias=weight>',
+      'with -m models:/<name>: send this share of traffic to the version an alias names (repeat)',
+      (value: string, prev: string[] = []) => [...prev, value],
+    )
+    .option(
+      '--shadow <alias>',
+      'also score every request with this alias; logged and counted, never returned',
+    )
+    .option(
+      '--refresh-interval <seconds>',
+      're-resolve aliases this often; also on SIGHUP (default 60, 0: SIGHUP only)',
+    )
     .option('--env-manager <name>', 'accepted for compatibility; models run on Node, no environment is built')
     .helpOption('--help', 'display help for command')
     .action(async (flags) => {

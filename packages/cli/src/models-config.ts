@@ -3,7 +3,7 @@
  * (MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT, spec §8), then defaults; parsed once, frozen.
  */
 import { availableParallelism } from 'node:os';
-import { defaultModelCacheDir } from '@mlflow-ts/models';
+import { defaultModelCacheDir, parseRoute, type RouteWeight } from '@mlflow-ts/models';
 
 type Env = Record<string, string | undefined>;
 
@@ -30,6 +30,12 @@ export interface ModelsServeConfig {
   readonly trackingUri: string | null;
   /** MLFLOW_TS_MODEL_CACHE, else ~/.cache/mlflow-ts/models. */
   readonly modelCacheDir: string;
+  /** --route ALIAS=WEIGHT (a rollout of models:/<name>). */
+  readonly routes: readonly RouteWeight[];
+  /** --shadow ALIAS: scored and logged, never answers. */
+  readonly shadow: string | null;
+  /** --refresh-interval: seconds between alias re-resolutions (0: only on SIGHUP). */
+  readonly refreshIntervalSeconds: number;
 }
 
 function remote(flags: Record<string, unknown>, env: Env) {
@@ -39,24 +45,43 @@ function remote(flags: Record<string, unknown>, env: Env) {
   };
 }
 
-export function modelsServeConfig(flags: Record<string, string | undefined>, env: Env): ModelsServeConfig {
+export function modelsServeConfig(
+  flags: Record<string, string | string[] | undefined>,
+  env: Env,
+): ModelsServeConfig {
+  const routes = ((flags.route as string[] | undefined) ?? []).map(parseRoute);
   return Object.freeze({
-    modelUri: flags.modelUri!,
-    host: flags.host ?? '127.0.0.1',
-    port: int('--port', flags.port, 5000, 0, 65535),
-    workers: int('--workers', flags.workers, 1, 1, Math.max(64, availableParallelism())),
-    threads: int('--threads', flags.threads, 1, 1, 256),
-    maxBatchRows: int('--max-batch-rows', flags.maxBatchRows, 8192, 1, 10_000_000),
-    maxWaitMs: int('--max-wait-ms', flags.maxWaitMs, 0, 0, 10_000),
+    modelUri: flags.modelUri as string,
+    host: (flags.host as string | undefined) ?? '127.0.0.1',
+    port: int('--port', flags.port as string | undefined, 5000, 0, 65535),
+    workers: int(
+      '--workers',
+      flags.workers as string | undefined,
+      1,
+      1,
+      Math.max(64, availableParallelism()),
+    ),
+    threads: int('--threads', flags.threads as string | undefined, 1, 1, 256),
+    maxBatchRows: int('--max-batch-rows', flags.maxBatchRows as string | undefined, 8192, 1, 10_000_000),
+    maxWaitMs: int('--max-wait-ms', flags.maxWaitMs as string | undefined, 0, 0, 10_000),
     timeoutSeconds: int(
       '--timeout',
-      flags.timeout ?? env.MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT,
+      (flags.timeout as string | undefined) ?? env.MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT,
       60,
       1,
       86_400,
     ),
     logLevel: env.MLFLOW_TS_LOG_LEVEL ?? 'info',
     ...remote(flags, env),
+    routes: Object.freeze(routes),
+    shadow: (flags.shadow as string | undefined) ?? null,
+    refreshIntervalSeconds: int(
+      '--refresh-interval',
+      flags.refreshInterval as string | undefined,
+      60,
+      0,
+      86_400,
+    ),
   });
 }
 

@@ -17,7 +17,10 @@ export function trackingResolver(config: ResolveConfig, uri: string): TrackingMo
       `${uri} names a model on a tracking server: set MLFLOW_TRACKING_URI or pass --tracking-uri`,
     );
   }
-  return new TrackingModelResolver(new MlflowClient({ trackingUri: config.trackingUri }), config.modelCacheDir);
+  return new TrackingModelResolver(
+    new MlflowClient({ trackingUri: config.trackingUri }),
+    config.modelCacheDir,
+  );
 }
 
 export async function resolveModel(uri: string, config: ResolveConfig): Promise<ResolvedModel> {

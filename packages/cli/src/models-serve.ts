@@ -3,29 +3,52 @@
  * each with its inference threads. Prints "listening on <url>" once, like `server`.
  */
 import cluster from 'node:cluster';
-import { buildScoringApp, createScorer, ScoringMetrics } from '@mlflow-ts/models';
+import { buildScoringApp, ScoringMetrics } from '@mlflow-ts/models';
 import type { ModelsServeConfig } from './models-config.ts';
-import { resolveModelDir } from './models-resolve.ts';
+import { resolveModel } from './models-resolve.ts';
+import { openServedModels, rolloutPlan } from './models-rollout.ts';
 
-async function startOne(config: ModelsServeConfig, dir: string) {
+async function startOne(config: ModelsServeConfig, log: (line: string) => void) {
   const metrics = new ScoringMetrics();
-  const scorer = await createScorer(dir, {
-    threads: config.threads,
-    maxBatchRows: config.maxBatchRows,
-    maxWaitMs: config.maxWaitMs,
-    onBatch: (rows) => metrics.batch(scorer.version, rows),
+  let singleVersion = 'default'; // a single model's label (its uuid) is known once it is loaded
+  const models = await openServedModels(
+    config,
+    (version) => ({
+      threads: config.threads,
+      maxBatchRows: config.maxBatchRows,
+      maxWaitMs: config.maxWaitMs,
+      ...(version ? { version } : {}),
+      // The batch histogram is labelled like the requests: by the version that ran the batch.
+      onBatch: (rows: number) => metrics.batch(version ?? singleVersion, rows),
+    }),
+    log,
+  );
+  if (models.routes) metrics.routes = models.routes;
+  else singleVersion = models.selector.pick().version;
+  const app = buildScoringApp(models.selector, {
+    logger: { level: config.logLevel },
+    metrics,
+    onShadow: (event) => app.log.info({ shadow: event }, 'shadow scored'),
   });
-  const app = buildScoringApp(scorer, { logger: { level: config.logLevel }, metrics });
   app.server.requestTimeout = config.timeoutSeconds * 1000;
-  app.addHook('onClose', async () => scorer.close());
-  await app.listen({ host: config.host, port: config.port });
+  app.addHook('onClose', async () => models.close());
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    // Closing runs onClose, which ends the inference threads; left running they keep the process alive.
+    await app.close();
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  return { app, scorer, url: `http://${config.host}:${port}` };
+  return { app, describe: models.describe, url: `http://${config.host}:${port}` };
 }
 
 export async function runModelsServe(config: ModelsServeConfig, log: (line: string) => void): Promise<void> {
-  const dir = await resolveModelDir(config.modelUri, config);
+  // Resolve (and download) once before forking, so workers find the model in the cache; a rollout's
+  // workers resolve their aliases themselves (each refreshes on its own timer and on SIGHUP).
+  const plan = rolloutPlan(config);
+  const dir = plan ? `models:/${plan.modelName}` : (await resolveModel(config.modelUri, config)).dir;
   if (config.workers > 1 && cluster.isPrimary) {
     let announced = false;
     let stopping = false;
@@ -57,6 +80,10 @@ export async function runModelsServe(config: ModelsServeConfig, log: (line: stri
     };
     process.on('SIGINT', stopAll);
     process.on('SIGTERM', stopAll);
+    // Promotion without restart: each worker re-resolves its aliases.
+    process.on('SIGHUP', () => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+    });
     cluster.on('exit', (worker, code, signal) => {
       if (!stopping && code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGINT') {
         log(`worker ${worker.process.pid} exited (${signal ?? code}); starting a new one`);
@@ -73,7 +100,7 @@ export async function runModelsServe(config: ModelsServeConfig, log: (line: stri
   process.on('SIGTERM', early);
   let server: Awaited<ReturnType<typeof startOne>>;
   try {
-    server = await startOne(config, dir);
+    server = await startOne(config, log);
   } catch (err) {
     if (cluster.isWorker) {
       process.send?.({ failed: (err as Error).message });
@@ -95,6 +122,5 @@ export async function runModelsServe(config: ModelsServeConfig, log: (line: stri
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   if (cluster.isWorker) process.send?.({ listening: server.url });
-  else
-    log(`mlflow-ts models serve listening on ${server.url} (model ${dir}, flavor ${server.scorer.flavor})`);
+  else log(`mlflow-ts models serve listening on ${server.url} (${server.describe})`);
 }

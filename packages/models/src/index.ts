@@ -53,11 +53,22 @@ export { type ParsedRequest, parseJsonRequest } from './input/parse-request.ts';
 export { prepareInput } from './input/prepare-input.ts';
 export { type LoadModelOptions, loadModel, type PyfuncLike } from './load-model-uri.ts';
 export { type ModelUriResolver, type ParsedModelUri, parseModelUri } from './model-uri.ts';
-export { cachedModelDir, defaultModelCacheDir } from './remote/model-cache.ts';
-export { type ResolvedModel, TrackingModelResolver } from './remote/tracking-resolver.ts';
 export { predictionJson, responseBody } from './output/format-predictions.ts';
+export { type LoggedModel, type LogModelOptions, logModel, type RunTarget } from './remote/log-model.ts';
+export { cachedModelDir, defaultModelCacheDir } from './remote/model-cache.ts';
+export { type AliasChange, Rollout, type RolloutOptions, type RouteState } from './remote/rollout.ts';
+export { type ResolvedModel, TrackingModelResolver } from './remote/tracking-resolver.ts';
 export { invoke } from './serving/invocation.ts';
 export { ScoringMetrics } from './serving/metrics.ts';
 export { createScorer, type Scorer, type ScorerOptions } from './serving/scorer.ts';
-export { buildScoringApp, MLFLOW_COMPAT_VERSION } from './serving/scoring-app.ts';
+export { buildScoringApp, MLFLOW_COMPAT_VERSION, type ShadowEvent } from './serving/scoring-app.ts';
+export {
+  parseRoute,
+  type RouteWeight,
+  type ScoringTarget,
+  singleTarget,
+  type TargetSelector,
+  validateRoutes,
+  weightedIndex,
+} from './serving/targets.ts';
 export { WorkerPool } from './serving/worker-pool.ts';

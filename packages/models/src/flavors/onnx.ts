@@ -44,8 +44,13 @@ function sessionOptions(conf: FlavorConfig, options: OnnxLoadOptions): ort.Infer
 }
 
 function toNumbers(data: ort.Tensor['data']): TypedArray | unknown[] {
-  // int64 comes back as BigInt64Array; JSON has only numbers, so convert once here.
-  if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Float64Array.from(data, Number);
+  // int64 comes back as BigInt64Array; JSON has only numbers, so convert once here. A plain loop:
+  // Float64Array.from(data, Number) goes through the iterator protocol and was 5 % of a 1000-row request.
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    const out = new Float64Array(data.length);
+    for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
+    return out;
+  }
   return data as TypedArray | unknown[];
 }
 
@@ -55,11 +60,12 @@ function outputColumn(t: ort.Tensor, rows: number): Column {
   const width = rows === 0 ? 0 : data.length / rows;
   if (width === 1) return data as Column;
   const col: unknown[] = new Array(rows);
-  const typed = !Array.isArray(data);
-  for (let r = 0; r < rows; r++) {
-    col[r] = typed
-      ? Array.from((data as Float32Array).subarray(r * width, (r + 1) * width))
-      : (data as unknown[]).slice(r * width, (r + 1) * width);
+  // Row lists copied with an indexed loop: Array.from(subarray) per row was a quarter of the CPU time of
+  // a 1000-row request (profiled with --cpu-prof).
+  for (let r = 0, at = 0; r < rows; r++) {
+    const row: number[] = new Array(width);
+    for (let k = 0; k < width; k++) row[k] = data[at++] as number;
+    col[r] = row;
   }
   return col;
 }

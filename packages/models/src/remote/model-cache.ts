@@ -13,7 +13,9 @@ import { join } from 'node:path';
 
 /** `MLFLOW_TS_MODEL_CACHE`, else ~/.cache/mlflow-ts/models. */
 export function defaultModelCacheDir(env: Record<string, string | undefined> = {}): string {
-  return env.MLFLOW_TS_MODEL_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mlflow-ts', 'models');
+  return (
+    env.MLFLOW_TS_MODEL_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mlflow-ts', 'models')
+  );
 }
 
 /** Staging folders older than this are left over by a killed process and may be removed. */

@@ -59,9 +59,11 @@ export class TrackingModelResolver implements ModelUriResolver {
     if (local) return { dir: local, artifactUri, downloaded: false, ...(version ? { version } : {}) };
 
     // The registry version is part of the key so that registered_model_meta names the right version.
-    const key = [this.client.trackingUri, artifactUri, version ? `${version.name}/${version.version}` : ''].join(
-      '\n',
-    );
+    const key = [
+      this.client.trackingUri,
+      artifactUri,
+      version ? `${version.name}/${version.version}` : '',
+    ].join('\n');
     const { dir, downloaded } = await cachedModelDir(this.cacheDir, key, async (staging) => {
       const got = await this.client.downloadArtifacts({ artifactUri, dstPath: staging });
       if (version) {

@@ -33,16 +33,20 @@ function histogramFor(series: Map<string, Histogram>, version: string, buckets: 
 const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 export class ScoringMetrics {
-  private readonly requests = new Map<string, number>(); // "version\0status"
+  private readonly requests = new Map<string, number>(); // "version\0status\0role"
   private readonly errors = new Map<string, number>(); // "version\0code"
   private readonly latency = new Map<string, Histogram>();
   private readonly batches = new Map<string, Histogram>();
   private readonly rows = new Map<string, number>();
 
-  request(version: string, status: number, seconds: number): void {
-    const key = `${version}\u0000${status}`;
+  /** Current alias → version routes of a rollout, rendered as an info gauge. */
+  routes: (() => { alias: string; version: string; weight: number; role: string }[]) | null = null;
+
+  /** `role` is 'shadow' for scoring whose answer was not returned (latency is kept for answers only). */
+  request(version: string, status: number, seconds: number, role: 'answer' | 'shadow' = 'answer'): void {
+    const key = `${version}\u0000${status}\u0000${role}`;
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    histogramFor(this.latency, version, LATENCY_BUCKETS).observe(seconds);
+    if (role === 'answer') histogramFor(this.latency, version, LATENCY_BUCKETS).observe(seconds);
   }
 
   error(version: string, code: string): void {
@@ -60,8 +64,19 @@ export class ScoringMetrics {
     out.push('# HELP mlflow_ts_requests_total Scoring requests by model version and HTTP status.');
     out.push('# TYPE mlflow_ts_requests_total counter');
     for (const [key, n] of this.requests) {
-      const [version, status] = key.split('\u0000');
-      out.push(`mlflow_ts_requests_total{model_version="${escapeLabel(version!)}",status="${status}"} ${n}`);
+      const [version, status, role] = key.split('\u0000');
+      out.push(
+        `mlflow_ts_requests_total{model_version="${escapeLabel(version!)}",status="${status}",role="${role}"} ${n}`,
+      );
+    }
+    if (this.routes) {
+      out.push('# HELP mlflow_ts_route_info Alias routes of a rollout: the version each alias serves now.');
+      out.push('# TYPE mlflow_ts_route_info gauge');
+      for (const r of this.routes()) {
+        out.push(
+          `mlflow_ts_route_info{alias="${escapeLabel(r.alias)}",model_version="${escapeLabel(r.version)}",role="${r.role}",weight="${r.weight}"} 1`,
+        );
+      }
     }
     out.push('# HELP mlflow_ts_errors_total Failed scoring requests by error code.');
     out.push('# TYPE mlflow_ts_errors_total counter');

@@ -137,7 +137,10 @@ describe('scoring server replays the recorded MLflow examples', () => {
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/plain; version=0\.0\.4/);
-    assert.match(res.body, /^mlflow_ts_requests_total\{model_version="[^"]+",status="200"\} \d+$/m);
+    assert.match(
+      res.body,
+      /^mlflow_ts_requests_total\{model_version="[^"]+",status="200",role="answer"\} \d+$/m,
+    );
     assert.match(res.body, /^mlflow_ts_errors_total\{model_version="[^"]+",error_code="BAD_REQUEST"\} \d+$/m);
     assert.match(
       res.body,

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { errorResult, invoke } from './invocation.ts';
 import { ScoringMetrics } from './metrics.ts';
 import type { Scorer } from './scorer.ts';
+import { type ScoringTarget, singleTarget, type TargetSelector } from './targets.ts';
 
 export const MLFLOW_COMPAT_VERSION = '2.9.2';
 
@@ -17,6 +18,19 @@ export interface ScoringAppOptions {
   metrics?: ScoringMetrics;
   /** Header naming the version that answered (useful once several versions are served). */
   versionHeader?: string;
+  /** Told how each shadow scoring went (the CLI logs it). */
+  onShadow?: (event: ShadowEvent) => void;
+}
+
+export interface ShadowEvent {
+  alias: string;
+  version: string;
+  /** The version that answered the request. */
+  answeredBy: string;
+  status: number;
+  /** Whether the shadow's response body equals the one returned. */
+  agrees: boolean;
+  seconds: number;
 }
 
 const NOT_FOUND_HTML =
@@ -32,7 +46,11 @@ const ROUTES: Record<string, string[]> = {
   '/metrics': ['GET'],
 };
 
-export function buildScoringApp(scorer: Scorer, options: ScoringAppOptions = {}): FastifyInstance {
+export function buildScoringApp(
+  model: Scorer | TargetSelector,
+  options: ScoringAppOptions = {},
+): FastifyInstance {
+  const targets = 'pick' in model ? model : singleTarget(model);
   const metrics = options.metrics ?? new ScoringMetrics();
   const versionHeader = options.versionHeader ?? 'x-mlflow-model-version';
   const app = Fastify({
@@ -51,18 +69,52 @@ export function buildScoringApp(scorer: Scorer, options: ScoringAppOptions = {})
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
   );
 
+  /** Scores the request on the shadow too, off the response path; its result is counted, never sent. */
+  const shadowScore = async (
+    shadow: ScoringTarget,
+    ct: string | undefined,
+    body: string,
+    answer: string,
+    answeredBy: string,
+  ) => {
+    const started = performance.now();
+    try {
+      const result = await invoke(shadow.scorer, ct, body);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.request(shadow.version, result.status, seconds, 'shadow');
+      options.onShadow?.({
+        alias: shadow.alias ?? '',
+        version: shadow.version,
+        answeredBy,
+        status: result.status,
+        agrees: result.body === answer,
+        seconds,
+      });
+    } finally {
+      shadow.release?.();
+    }
+  };
+
   app.post('/invocations', async (request, reply) => {
     const started = performance.now();
     const body = typeof request.body === 'string' ? request.body : '';
-    const result = await invoke(scorer, request.headers['content-type'], body);
+    const contentType = request.headers['content-type'];
+    const target = targets.pick();
+    let result: Awaited<ReturnType<typeof invoke>>;
+    try {
+      result = await invoke(target.scorer, contentType, body);
+    } finally {
+      target.release?.();
+    }
     const seconds = (performance.now() - started) / 1000;
-    metrics.request(scorer.version, result.status, seconds);
-    if (result.errorCode) metrics.error(scorer.version, result.errorCode);
-    return reply
-      .code(result.status)
-      .type(result.contentType)
-      .header(versionHeader, scorer.version)
-      .send(result.body);
+    metrics.request(target.version, result.status, seconds);
+    if (result.errorCode) metrics.error(target.version, result.errorCode);
+    // Only requests the answering model accepted are worth comparing.
+    const shadow = result.status === 200 ? targets.shadow() : null;
+    if (shadow) void shadowScore(shadow, contentType, body, result.body, target.version);
+    reply.code(result.status).type(result.contentType).header(versionHeader, target.version);
+    if (target.alias) reply.header('x-mlflow-model-alias', target.alias);
+    return reply.send(result.body);
   });
 
   app.setNotFoundHandler((request, reply) => {
