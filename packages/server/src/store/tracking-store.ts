@@ -35,6 +35,16 @@ export interface Page<T> {
   nextOffset?: number;
 }
 
+/** A runs/search request as the store takes it: filter and order already parsed (spec §4.1). */
+export interface RunSearchQuery {
+  experimentIds: string[];
+  filter: RunClause[];
+  orderBy: RunOrderKey[];
+  viewType: ViewType;
+  maxResults: number;
+  offset: number;
+}
+
 export interface ExperimentStore {
   createExperiment(input: { name: string; artifactLocation?: string; tags: KeyValue[] }): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment>;
@@ -77,14 +87,7 @@ export interface RunStore {
   logInputs(runId: string, datasets: DatasetInputRecord[]): Promise<void>;
   /** Appends one model's metadata to the run's `mlflow.log-model.history` tag. */
   appendLoggedModel(runId: string, model: Record<string, unknown>): Promise<void>;
-  searchRuns(query: {
-    experimentIds: string[];
-    filter: RunClause[];
-    orderBy: RunOrderKey[];
-    viewType: ViewType;
-    maxResults: number;
-    offset: number;
-  }): Promise<Page<Run>>;
+  searchRuns(query: RunSearchQuery): Promise<Page<Run>>;
   searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]>;
 }
 

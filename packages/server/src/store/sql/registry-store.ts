@@ -37,6 +37,23 @@ const VERSION_CREATE_ATTEMPTS = 8;
 
 type Reader = import('kysely').Kysely<Database>;
 
+/**
+ * Registry searches read one row more than asked: a next-page token is given only when more rows exist
+ * (spec §3.2), unlike runs/search.
+ */
+async function onePage<Row, T>(
+  q: { limit(n: number): { offset(n: number): { execute(): Promise<unknown[]> } } },
+  query: { maxResults: number; offset: number },
+  hydrate: (rows: Row[]) => Promise<T[]>,
+): Promise<Page<T>> {
+  const rows = (await q
+    .limit(query.maxResults + 1)
+    .offset(query.offset)
+    .execute()) as Row[];
+  const items = await hydrate(rows.slice(0, query.maxResults));
+  return rows.length > query.maxResults ? { items, nextOffset: query.offset + query.maxResults } : { items };
+}
+
 export class SqlRegistryStore implements RegistryStore {
   constructor(
     private readonly dialect: SqlDialect,
@@ -204,13 +221,7 @@ export class SqlRegistryStore implements RegistryStore {
     let q = this.db.selectFrom('registered_models as rm').selectAll('rm');
     q = applyRegisteredModelFilter(this.dialect, q, query.filter, query.includePrompts);
     q = applyRegisteredModelOrder(q, query.orderBy);
-    const rows = (await q
-      .limit(query.maxResults + 1)
-      .offset(query.offset)
-      .execute()) as RegisteredModelsTable[];
-    const more = rows.length > query.maxResults;
-    const items = await this.hydrateModels(this.db, rows.slice(0, query.maxResults));
-    return more ? { items, nextOffset: query.offset + query.maxResults } : { items };
+    return onePage(q, query, (rows: RegisteredModelsTable[]) => this.hydrateModels(this.db, rows));
   }
 
   async getLatestVersions(name: string, stages: ModelVersionStage[]): Promise<ModelVersion[]> {
@@ -418,13 +429,7 @@ export class SqlRegistryStore implements RegistryStore {
     let q = this.db.selectFrom('model_versions as mv').selectAll('mv');
     q = applyModelVersionFilter(this.dialect, q, query.filter, query.includePrompts);
     q = applyModelVersionOrder(q, query.orderBy);
-    const rows = (await q
-      .limit(query.maxResults + 1)
-      .offset(query.offset)
-      .execute()) as ModelVersionsTable[];
-    const more = rows.length > query.maxResults;
-    const items = await withVersionTags(this.db, rows.slice(0, query.maxResults));
-    return more ? { items, nextOffset: query.offset + query.maxResults } : { items };
+    return onePage(q, query, (rows: ModelVersionsTable[]) => withVersionTags(this.db, rows));
   }
 
   async getModelVersionDownloadUri(name: string, version: number): Promise<string> {

@@ -1,6 +1,7 @@
 import type { Run, ViewType } from '@mlflow-ts/protocol';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { RunClause, RunOrderKey } from '../../core/search/index.ts';
+import type { RunSearchQuery } from '../tracking-store.ts';
 import type { SqlDialect } from './dialect.ts';
 import { parseExperimentId } from './experiment-store.ts';
 import { loadRuns } from './run-children.ts';
@@ -22,15 +23,6 @@ type Join = any;
 
 const KEYED_TABLE = { metric: 'latest_metrics', param: 'params', tag: 'tags' } as const;
 
-type SearchQuery = {
-  experimentIds: string[];
-  filter: RunClause[];
-  orderBy: RunOrderKey[];
-  viewType: ViewType;
-  maxResults: number;
-  offset: number;
-};
-
 /**
  * runs/search compiled to parameterised SQL (spec §4.1). Metric, param and tag clauses are inner joins on
  * their (key, run) primary keys — each matches at most one row, so no duplicates — which lets the planner
@@ -40,7 +32,7 @@ type SearchQuery = {
  * When the first order key is a metric, a windowed query is tried first (see windowedSearch): it reads the
  * runs in metric order and stops early, which is what a UI page sorted by a metric needs.
  */
-export async function searchRuns(dialect: SqlDialect, query: SearchQuery): Promise<Run[]> {
+export async function searchRuns(dialect: SqlDialect, query: RunSearchQuery): Promise<Run[]> {
   const experimentIds = query.experimentIds
     .map(parseExperimentId)
     .filter((n): n is number => n !== undefined);
@@ -58,7 +50,12 @@ export async function searchRuns(dialect: SqlDialect, query: SearchQuery): Promi
 // biome-ignore lint/suspicious/noExplicitAny: joins add aliases Kysely cannot type statically
 type Builder = any;
 
-function applyFilters(dialect: SqlDialect, q: Builder, experimentIds: number[], query: SearchQuery): Builder {
+function applyFilters(
+  dialect: SqlDialect,
+  q: Builder,
+  experimentIds: number[],
+  query: RunSearchQuery,
+): Builder {
   q = q.where('runs.experiment_id', 'in', experimentIds);
   if (query.viewType === 'ACTIVE_ONLY') q = q.where('runs.lifecycle_stage', '=', 'active');
   else if (query.viewType === 'DELETED_ONLY') q = q.where('runs.lifecycle_stage', '=', 'deleted');
@@ -128,7 +125,7 @@ const WINDOW_MAX_ROWS = 5000;
 async function windowedSearch(
   dialect: SqlDialect,
   experimentIds: number[],
-  query: SearchQuery,
+  query: RunSearchQuery,
 ): Promise<RunsTable[] | undefined> {
   const first = query.orderBy[0];
   const need = query.offset + query.maxResults;

@@ -1,6 +1,12 @@
 import type { DatasetSummary, KeyValue, Run, RunInfo, RunStatus, ViewType } from '@mlflow-ts/protocol';
 import type { RunClause, RunOrderKey } from '../../core/search/index.ts';
-import type { DatasetInputRecord, MetricInput, Page, TrackingStore } from '../tracking-store.ts';
+import type {
+  DatasetInputRecord,
+  MetricInput,
+  Page,
+  RunSearchQuery,
+  TrackingStore,
+} from '../tracking-store.ts';
 import type { SqlDialect } from './dialect.ts';
 import { parseExperimentId, SqlExperimentStore } from './experiment-store.ts';
 import { SqlMetricHistory } from './metric-history.ts';
@@ -80,14 +86,7 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
   logInputs(runId: string, datasets: DatasetInputRecord[]) {
     return this.inputs.logInputs(runId, datasets);
   }
-  async searchRuns(query: {
-    experimentIds: string[];
-    filter: RunClause[];
-    orderBy: RunOrderKey[];
-    viewType: ViewType;
-    maxResults: number;
-    offset: number;
-  }): Promise<Page<Run>> {
+  async searchRuns(query: RunSearchQuery): Promise<Page<Run>> {
     return { items: await searchRuns(this.dialect, query) };
   }
   searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]> {
