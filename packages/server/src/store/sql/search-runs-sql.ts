@@ -1,4 +1,4 @@
-import type { Run, ViewType } from '@mlflow-ts/protocol';
+import type { Run } from '@mlflow-ts/protocol';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { RunClause, RunOrderKey } from '../../core/search/index.ts';
 import type { RunSearchQuery } from '../tracking-store.ts';

@@ -1,5 +1,4 @@
-import type { DatasetSummary, KeyValue, Run, RunInfo, RunStatus, ViewType } from '@mlflow-ts/protocol';
-import type { RunClause, RunOrderKey } from '../../core/search/index.ts';
+import type { DatasetSummary, KeyValue, Run, RunInfo, RunStatus } from '@mlflow-ts/protocol';
 import type {
   DatasetInputRecord,
   MetricInput,
