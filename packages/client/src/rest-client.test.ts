@@ -38,6 +38,16 @@ describe('request encoding', () => {
     assert.equal(req?.headers['content-type'], undefined);
   });
 
+  test('ajax: every RPC goes under /ajax-api/2.0, the web UI’s prefix', async () => {
+    const rest = setup(() => ({ body: { runs: [] } }), { ajax: true });
+    await rest.call('searchRuns', { experiment_ids: ['1'] });
+    await rest.call('getMetricHistoryBulkInterval', { run_ids: ['r1'], metric_key: 'loss' });
+    assert.deepEqual(
+      server.requests.map((r) => r.path),
+      ['/ajax-api/2.0/mlflow/runs/search', '/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval'],
+    );
+  });
+
   test('GET query values are URL-encoded and decode back exactly', async () => {
     const rest = setup(() => ({
       status: 404,

@@ -1,0 +1,89 @@
+/**
+ * Chooses param, metric and tag columns. Keys are collected from the runs loaded so far, only when the
+ * picker is opened, and a key typed by hand can be added even if no loaded run has it yet.
+ */
+import type { Run } from '@mlflow-ts/client';
+import { useMemo, useState } from 'react';
+import { type ColumnKind, columnId, discoverKeys } from './columns.ts';
+
+const KINDS: { kind: Exclude<ColumnKind, 'attr'>; title: string }[] = [
+  { kind: 'metric', title: 'Metrics' },
+  { kind: 'param', title: 'Parameters' },
+  { kind: 'tag', title: 'Tags' },
+];
+/** A long key list is cut; the search box narrows it. */
+const MAX_LISTED = 300;
+
+export function ColumnPicker(props: { runs: Run[]; chosen: string[]; onChange(cols: string[]): void }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="popover-anchor">
+      <button type="button" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        Columns ({props.chosen.length})
+      </button>
+      {open && <PickerPanel {...props} onClose={() => setOpen(false)} />}
+    </div>
+  );
+}
+
+function PickerPanel(props: {
+  runs: Run[];
+  chosen: string[];
+  onChange(cols: string[]): void;
+  onClose(): void;
+}) {
+  const [search, setSearch] = useState('');
+  const keys = useMemo(() => discoverKeys(props.runs), [props.runs]);
+  const chosen = new Set(props.chosen);
+  const toggle = (id: string) =>
+    props.onChange(chosen.has(id) ? props.chosen.filter((c) => c !== id) : [...props.chosen, id]);
+  const needle = search.trim().toLowerCase();
+  return (
+    <div className="popover column-picker" role="dialog" aria-label="Choose columns">
+      <div className="row">
+        <input
+          type="search"
+          placeholder="Find a key…"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          onKeyDown={(e) => e.key === 'Escape' && props.onClose()}
+          // biome-ignore lint/a11y/noAutofocus: the picker opens to be searched.
+          autoFocus
+        />
+        <button type="button" onClick={props.onClose}>
+          Done
+        </button>
+      </div>
+      {KINDS.map(({ kind, title }) => {
+        const matching = keys[kind].filter((k) => k.toLowerCase().includes(needle));
+        return (
+          <fieldset key={kind}>
+            <legend>
+              {title} ({keys[kind].length})
+            </legend>
+            {matching.slice(0, MAX_LISTED).map((k) => {
+              const id = columnId(kind, k);
+              return (
+                <label key={id} className="check-label">
+                  <input type="checkbox" checked={chosen.has(id)} onChange={() => toggle(id)} /> {k}
+                </label>
+              );
+            })}
+            {matching.length > MAX_LISTED && (
+              <p className="hint">{matching.length - MAX_LISTED} more: refine the search</p>
+            )}
+            {needle && !keys[kind].includes(search.trim()) && (
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => toggle(columnId(kind, search.trim()))}
+              >
+                Add {kind} “{search.trim()}”
+              </button>
+            )}
+          </fieldset>
+        );
+      })}
+    </div>
+  );
+}
