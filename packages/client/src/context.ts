@@ -9,6 +9,11 @@ export interface ContextProvider {
   env(name: string): string | undefined;
   /** System tags for a new fluent run (Python's context registry): mlflow.user, mlflow.source.*, git. */
   runTags(): Promise<Record<string, string>> | Record<string, string>;
+  /**
+   * Called as the fluent API starts a run. The Node entry installs its exit hooks here rather than on
+   * import, so programs that only use MlflowClient (a server, a CLI) keep their own signal handling.
+   */
+  runStarting?(): void;
 }
 
 /** Browsers have no environment; runs get no system tags and the user falls back to "unknown". */

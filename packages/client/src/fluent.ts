@@ -173,7 +173,9 @@ async function createRun(
   if (parent) userTags['mlflow.parentRunId'] = parent;
   if (opts.description !== undefined) userTags['mlflow.note.content'] = opts.description;
   if (opts.runName) userTags['mlflow.runName'] = opts.runName;
-  const tags = { ...(await getContextProvider().runTags()), ...userTags };
+  const context = getContextProvider();
+  context.runStarting?.();
+  const tags = { ...(await context.runTags()), ...userTags };
   const experimentId = opts.experimentId ?? (await resolveExperimentId(client));
   return client.createRun(experimentId, { tags, runName: opts.runName });
 }

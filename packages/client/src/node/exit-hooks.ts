@@ -49,6 +49,8 @@ export function installExitHooks(opts: ExitHookOptions = {}): void {
     const code = 128 + (os.constants.signals[signal] ?? 0);
     if (handlingSignal) process.exit(code);
     handlingSignal = true;
+    // Counted now: a program's `once` listener is gone by the time our async work is done.
+    const programHandlesIt = process.listenerCount(signal) > 1;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
@@ -56,7 +58,7 @@ export function installExitHooks(opts: ExitHookOptions = {}): void {
     void Promise.race([shutdown('KILLED'), deadline]).then(() => {
       clearTimeout(timer);
       handlingSignal = false;
-      if (process.listenerCount(signal) > 1) return; // the program handles this signal itself
+      if (programHandlesIt) return; // the program handles this signal itself
       uninstall?.();
       process.kill(process.pid, signal); // no listener left: the default action terminates us
     });

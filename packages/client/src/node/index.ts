@@ -1,7 +1,8 @@
 /**
  * `@mlflow-ts/client/node`: everything of the core, plus the Node context (MLFLOW_* environment
  * variables, system run tags incl. git commit) and exit hooks that end active runs and flush queued
- * metrics. Importing this module installs both.
+ * metrics. Importing this module installs the context; the exit hooks follow when the fluent API starts
+ * its first run (a program that never starts one, like a server using MlflowClient, keeps its signals).
  */
 import { setContextProvider } from '../context.ts';
 import './artifact-methods.ts';
@@ -21,5 +22,4 @@ export { createNodeContextProvider, loginName, type NodeContextOptions } from '.
 export { type ExitHookOptions, installExitHooks, uninstallExitHooks } from './exit-hooks.ts';
 export { findGitDir, readGitCommit } from './git.ts';
 
-setContextProvider(createNodeContextProvider());
-installExitHooks();
+setContextProvider({ ...createNodeContextProvider(), runStarting: () => installExitHooks() });
