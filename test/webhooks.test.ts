@@ -197,6 +197,30 @@ for (const dialect of availableDialects()) {
       assert.match(delivery.last_error, /HTTP 400/);
     });
 
+    it('names registry events of prompts as MLflow 3.x does', async () => {
+      const receiver = await startReceiver(0);
+      servers.push(receiver.server);
+      await c.ok('/webhooks', {
+        name: 'prompts',
+        url: receiver.url,
+        events: [
+          { entity: 'PROMPT', action: 'CREATED' },
+          { entity: 'REGISTERED_MODEL', action: 'CREATED' },
+        ],
+      });
+      await c.ok('/registered-models/create', {
+        name: 'greeting',
+        tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }],
+      });
+      await c.ok('/registered-models/create', { name: 'plain-model' });
+      await until('two deliveries', () => (receiver.received.length >= 2 ? true : undefined));
+      const events = receiver.received
+        .map((r) => JSON.parse(r.body))
+        .map((b) => `${b.entity}.${b.action}:${b.data.name}`)
+        .sort();
+      assert.deepEqual(events, ['prompt.created:greeting', 'registered_model.created:plain-model']);
+    });
+
     it('sends a test delivery on request', async () => {
       const receiver = await startReceiver(0);
       servers.push(receiver.server);

@@ -20,6 +20,15 @@ export const EVENT_NAMES = [
   'run.finished',
   'run.failed',
   'experiment.created',
+  // What the registry events are called when the model is a prompt (MLflow 3.x's prompt registry).
+  'prompt.created',
+  'prompt_version.created',
+  'prompt_tag.set',
+  'prompt_tag.deleted',
+  'prompt_version_tag.set',
+  'prompt_version_tag.deleted',
+  'prompt_alias.created',
+  'prompt_alias.deleted',
 ] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];

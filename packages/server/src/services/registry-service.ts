@@ -37,7 +37,7 @@ import {
 import { validateLength } from '../core/validation.ts';
 import type { RegistryStore } from '../store/registry-store.ts';
 import type { TrackingStore } from '../store/tracking-store.ts';
-import { type ServerEvents, silentEvents } from './events.ts';
+import { type EventName, type ServerEvents, silentEvents } from './events.ts';
 
 const missing = MlflowError.missingParameter;
 
@@ -96,12 +96,39 @@ export function parseModelsUri(uri: string): {
   return /^\d+$/.test(ref) ? { name, version: ref } : { name, stage: ref };
 }
 
+/** Registry events that MLflow 3.x names differently when the registered model is a prompt. */
+const PROMPT_EVENTS: Partial<Record<EventName, EventName>> = {
+  'registered_model.created': 'prompt.created',
+  'model_version.created': 'prompt_version.created',
+  'registered_model_tag.set': 'prompt_tag.set',
+  'registered_model_tag.deleted': 'prompt_tag.deleted',
+  'model_version_tag.set': 'prompt_version_tag.set',
+  'model_version_tag.deleted': 'prompt_version_tag.deleted',
+  'model_version_alias.created': 'prompt_alias.created',
+  'model_version_alias.deleted': 'prompt_alias.deleted',
+};
+
 export class RegistryService {
   constructor(
     private readonly store: RegistryStore,
     private readonly tracking: TrackingStore,
     private readonly events: ServerEvents = silentEvents,
   ) {}
+
+  /**
+   * Announces a registry event under its prompt name when the model is a prompt. Fire and forget, like
+   * emit: the request has succeeded whatever happens here.
+   */
+  private announce(
+    event: keyof typeof PROMPT_EVENTS & EventName,
+    data: Record<string, unknown> & { name: string },
+  ) {
+    const promptEvent = PROMPT_EVENTS[event];
+    this.store.isPrompt(data.name).then(
+      (prompt) => this.events.emit(prompt && promptEvent ? promptEvent : event, data),
+      () => this.events.emit(event, data),
+    );
+  }
 
   // ---- registered models ----
 
@@ -118,7 +145,7 @@ export class RegistryService {
       description,
       tags: tagsOf('Registered model', req.tags),
     });
-    this.events.emit('registered_model.created', {
+    this.announce('registered_model.created', {
       name,
       tags: Object.fromEntries((model.tags ?? []).map((t) => [t.key, t.value])),
       description: model.description ?? null,
@@ -190,7 +217,7 @@ export class RegistryService {
     const value = req.value ?? '';
     validateRegistryTag('Registered model', required(req.key, 'key'), value);
     await this.store.setRegisteredModelTag(name, req.key, value);
-    this.events.emit('registered_model_tag.set', { name, key: req.key, value });
+    this.announce('registered_model_tag.set', { name, key: req.key, value });
     return {};
   }
 
@@ -198,7 +225,7 @@ export class RegistryService {
     const name = required(req.name, 'name');
     const key = required(req.key, 'key');
     await this.store.deleteRegisteredModelTag(name, key);
-    this.events.emit('registered_model_tag.deleted', { name, key });
+    this.announce('registered_model_tag.deleted', { name, key });
     return {};
   }
 
@@ -210,7 +237,7 @@ export class RegistryService {
     validateAlias(alias);
     const version = parseModelVersion(required(req.version, 'version'));
     await this.store.setAlias(name, alias, version);
-    this.events.emit('model_version_alias.created', { name, alias, version: String(version) });
+    this.announce('model_version_alias.created', { name, alias, version: String(version) });
     return {};
   }
 
@@ -218,7 +245,7 @@ export class RegistryService {
     const name = required(req.name, 'name');
     const alias = required(req.alias, 'alias');
     await this.store.deleteAlias(name, alias);
-    this.events.emit('model_version_alias.deleted', { name, alias });
+    this.announce('model_version_alias.deleted', { name, alias });
     return {};
   }
 
@@ -261,7 +288,7 @@ export class RegistryService {
       description,
       tags,
     });
-    this.events.emit('model_version.created', {
+    this.announce('model_version.created', {
       name,
       version: version.version,
       source,
@@ -400,7 +427,7 @@ export class RegistryService {
     if (req.value === undefined) throw missing('value');
     validateRegistryTag('Model version', key, req.value);
     await this.store.setModelVersionTag(name, version, key, req.value);
-    this.events.emit('model_version_tag.set', { name, version: String(version), key, value: req.value });
+    this.announce('model_version_tag.set', { name, version: String(version), key, value: req.value });
     return {};
   }
 
@@ -409,7 +436,7 @@ export class RegistryService {
     const version = parseModelVersion(required(req.version, 'version'));
     const key = required(req.key, 'key');
     await this.store.deleteModelVersionTag(name, version, key);
-    this.events.emit('model_version_tag.deleted', { name, version: String(version), key });
+    this.announce('model_version_tag.deleted', { name, version: String(version), key });
     return {};
   }
 }

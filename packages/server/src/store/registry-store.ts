@@ -38,6 +38,8 @@ export interface RegistryStore {
     tags: KeyValue[];
   }): Promise<RegisteredModel>;
   getRegisteredModel(name: string): Promise<RegisteredModel>;
+  /** Whether the model carries `mlflow.prompt.is_prompt = 'true'` (false when it does not exist). */
+  isPrompt(name: string): Promise<boolean>;
   renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel>;
   updateRegisteredModel(name: string, description: string): Promise<RegisteredModel>;
   deleteRegisteredModel(name: string): Promise<void>;

@@ -1,10 +1,11 @@
 import type { KeyValue, ModelVersion, ModelVersionStage, RegisteredModel } from '@mlflow-ts/protocol';
 import { MlflowError } from '../../core/mlflow-error.ts';
-import type {
-  ModelVersionClause,
-  ModelVersionOrderKey,
-  RegisteredModelClause,
-  RegisteredModelOrderKey,
+import {
+  type ModelVersionClause,
+  type ModelVersionOrderKey,
+  PROMPT_TAG_KEY,
+  type RegisteredModelClause,
+  type RegisteredModelOrderKey,
 } from '../../core/search/index.ts';
 import type { NewModelVersion, RegistrySearch, RegistryStore } from '../registry-store.ts';
 import type { Page } from '../tracking-store.ts';
@@ -164,6 +165,16 @@ export class SqlRegistryStore implements RegistryStore {
 
   getRegisteredModel(name: string): Promise<RegisteredModel> {
     return this.getModel(this.db, name);
+  }
+
+  async isPrompt(name: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('registered_model_tags')
+      .select('value')
+      .where('name', '=', name)
+      .where('key', '=', PROMPT_TAG_KEY)
+      .executeTakeFirst();
+    return row?.value?.toLowerCase() === 'true';
   }
 
   async renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
