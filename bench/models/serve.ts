@@ -33,6 +33,13 @@ function body(rows: number): string {
   return JSON.stringify({ dataframe_split: { columns: COLUMNS, data } });
 }
 
+/** User + system CPU time of a process in ms (/proc/<pid>/stat, clock ticks of 10 ms). Less disturbed
+ * by a busy neighbour than req/s: it counts the server's work, not how much of the box it got. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
@@ -76,6 +83,7 @@ console.log(
 );
 
 for (const rows of [1, 1000]) {
+  const cpuBefore = cpuMs(child.pid!);
   const result = await autocannon({
     url: `${url}/invocations`,
     method: 'POST',
@@ -85,9 +93,11 @@ for (const rows of [1, 1000]) {
     duration: Number(opt.duration),
   });
   const bad = result.non2xx + result.errors;
+  const cpuPerRequest = ((cpuMs(child.pid!) - cpuBefore) * 1000) / Math.max(1, result.requests.total);
   console.log(
     `serve ${rows} row(s): ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, ` +
-      `p99 ${result.latency.p99} ms, ${bad} failed, RSS ${rssMb(child.pid!)} MB`,
+      `p99 ${result.latency.p99} ms, ${bad} failed, RSS ${rssMb(child.pid!)} MB, ` +
+      `server CPU ${Math.round(cpuPerRequest)} µs/request`,
   );
 }
 child.kill('SIGTERM');

@@ -137,8 +137,8 @@ describe('mlflow-ts models predict and errors', () => {
       join(dir, 'out.csv'),
       '--threads',
       '2',
-      '--chunk-rows',
-      '4000',
+      '--chunk-bytes',
+      '4096',
     ]);
     const out = readFileSync(join(dir, 'out.csv'), 'utf8').trimEnd().split('\n');
     assert.equal(out[0], 'label,probabilities');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { MlflowClient } from '@mlflow-ts/client/node';
-import { inferSignature, loadModel, logModel } from '@mlflow-ts/models';
+import { inferSignature, loadModel, logModel, readTrainingProfile } from '@mlflow-ts/models';
 import { startTestServer } from '../support/app.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/models/', import.meta.url));
@@ -87,11 +87,30 @@ describe('logModel / loadModel (SDK)', () => {
 
   it('logs an existing ONNX model directory and loads it through runs:/', async () => {
     const runId = (await client.createRun(experimentId)).info.run_id;
-    const logged = await logModel({ client, runId }, { modelDir: join(FIXTURES, 'onnx/logreg') });
+    // With training data, a profile for drift monitoring travels with the model.
+    const trainingData = {
+      sepal_length: [5.1, 4.9, 6.7, 5.9, 6.3, 5.0],
+      sepal_width: [3.5, 3.0, 3.0, 3.0, 2.5, 3.4],
+      petal_length: [1.4, 1.4, 5.2, 4.2, 5.0, 1.5],
+      petal_width: [0.2, 0.2, 2.3, 1.5, 1.9, 0.2],
+    };
+    const logged = await logModel(
+      { client, runId },
+      { modelDir: join(FIXTURES, 'onnx/logreg'), trainingData },
+    );
     assert.equal(logged.mlmodel.run_id, runId);
     assert.equal(logged.mlmodel.artifact_path, 'model');
     assert.ok(logged.mlmodel.flavors.onnx);
     const model = await loadModel(logged.modelUri, { client, cacheDir });
+    const downloaded = await client.downloadArtifacts({
+      runId,
+      artifactPath: 'model',
+      dstPath: join(cacheDir, 'dl'),
+    });
+    const profile = await readTrainingProfile(downloaded);
+    assert.deepEqual(Object.keys(profile?.features ?? {}), Object.keys(trainingData));
+    assert.equal(profile?.features.petal_length?.count, 6);
+    assert.equal(profile?.features.petal_length?.max, 5.2);
     const out = (await model.predict([
       { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 },
     ])) as { label: number }[];

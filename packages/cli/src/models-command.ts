@@ -1,6 +1,7 @@
 /** `mlflow-ts models serve | predict` (spec §8): flags parsed here, the work done by @mlflow-ts/models. */
 import type { Command } from 'commander';
-import { modelsPredictConfig, modelsServeConfig } from './models-config.ts';
+import { modelsDockerfileConfig, modelsPredictConfig, modelsServeConfig } from './models-config.ts';
+import { runGenerateDockerfile } from './models-dockerfile.ts';
 import { runModelsPredict } from './models-predict.ts';
 import { runModelsServe } from './models-serve.ts';
 
@@ -37,6 +38,26 @@ export function registerModelsCommand(program: Command): void {
       '--refresh-interval <seconds>',
       're-resolve aliases this often; also on SIGHUP (default 60, 0: SIGHUP only)',
     )
+    .option('--request-log', 'log one structured line per /invocations request (MLFLOW_TS_ACCESS_LOG=true)')
+    .option(
+      '--log-payloads <fraction>',
+      'also log the request and response bodies of this fraction of requests',
+    )
+    .option(
+      '--drift-threshold <p=X|psi=Y>',
+      'a feature drifts when its KS p-value is below X or its PSI above Y (repeat for both; default p=0.01)',
+      (value: string, prev: string[] = []) => [...prev, value],
+    )
+    .option(
+      '--drift-window <n>',
+      'recent values per feature compared with the training profile (default 5000)',
+    )
+    .option('--drift-min-rows <n>', 'values needed before drift is computed (default 500)')
+    .option('--drift-interval <seconds>', 'how often crossings are checked in the background (default 10)')
+    .option(
+      '--drift-webhook <url>',
+      'POST a signed event when a feature starts drifting (secret: MLFLOW_TS_DRIFT_WEBHOOK_SECRET)',
+    )
     .option('--env-manager <name>', 'accepted for compatibility; models run on Node, no environment is built')
     .helpOption('--help', 'display help for command')
     .action(async (flags) => {
@@ -52,11 +73,26 @@ export function registerModelsCommand(program: Command): void {
     .option('-o, --output-path <path>', 'output file (.csv or .jsonl); stdout if absent')
     .option('-t, --content-type <type>', 'input format when the extension does not say: csv or json')
     .option('--threads <n>', 'inference threads (default: all cores)')
-    .option('--chunk-rows <n>', 'rows per inference call (default 16384)')
+    .option('--chunk-bytes <n>', 'input bytes (whole rows) per inference call (default 65536)')
+    .option('--chunk-rows <n>', 'older form of --chunk-bytes: about n rows of numeric CSV (n × 16 bytes)')
     .option('--no-progress', 'do not draw a progress bar')
     .option('--env-manager <name>', 'accepted for compatibility; models run on Node')
     .helpOption('--help', 'display help for command')
     .action(async (flags) => {
       await runModelsPredict(modelsPredictConfig(flags, process.env));
+    });
+
+  models
+    .command('generate-dockerfile')
+    .description(
+      'Write a Dockerfile and build context (model included) for a Node image that serves the model',
+    )
+    .requiredOption('-m, --model-uri <uri>', 'model directory, file://, runs:/ or models:/ URI')
+    .option('--tracking-uri <uri>', 'tracking server for runs:/ and models:/ URIs (MLFLOW_TRACKING_URI)')
+    .option('-d, --output-directory <dir>', 'where to write the build context (default mlflow-dockerfile)')
+    .option('--env-manager <name>', 'accepted for compatibility; models run on Node')
+    .helpOption('--help', 'display help for command')
+    .action(async (flags) => {
+      await runGenerateDockerfile(modelsDockerfileConfig(flags, process.env), (line) => console.log(line));
     });
 }

@@ -36,6 +36,62 @@ export interface ModelsServeConfig {
   readonly shadow: string | null;
   /** --refresh-interval: seconds between alias re-resolutions (0: only on SIGHUP). */
   readonly refreshIntervalSeconds: number;
+  readonly drift: DriftConfig;
+  /** --request-log or MLFLOW_TS_ACCESS_LOG=true: a structured line per /invocations request. */
+  readonly requestLog: boolean;
+  /** --log-payloads F: the fraction (0..1) of requests whose bodies are logged too. */
+  readonly logPayloads: number;
+}
+
+function fraction(name: string, raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 0;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < 0 || v > 1)
+    throw new Error(`${name} must be a fraction between 0 and 1, got '${raw}'`);
+  return v;
+}
+
+export interface DriftConfig {
+  /** --drift-threshold p=X / psi=Y (repeatable); p=0.01 when neither is given. */
+  readonly pValue: number | null;
+  readonly psi: number | null;
+  readonly window: number;
+  readonly minRows: number;
+  readonly intervalSeconds: number;
+  readonly webhookUrl: string | null;
+  /** MLFLOW_TS_DRIFT_WEBHOOK_SECRET: kept out of flags so it does not show in `ps`. */
+  readonly webhookSecret: string | null;
+}
+
+function driftConfig(flags: Record<string, string | string[] | boolean | undefined>, env: Env): DriftConfig {
+  let pValue: number | null = null;
+  let psi: number | null = null;
+  for (const t of (flags.driftThreshold as string[] | undefined) ?? []) {
+    const m = /^(p|psi)=([0-9.eE+-]+)$/.exec(t.trim());
+    const v = m ? Number(m[2]) : Number.NaN;
+    if (!m || !Number.isFinite(v) || v <= 0 || (m[1] === 'p' && v >= 1)) {
+      throw new Error(`--drift-threshold must be p=<0..1> or psi=<number above 0>, got '${t}'`);
+    }
+    if (m[1] === 'p') pValue = v;
+    else psi = v;
+  }
+  if (pValue === null && psi === null) pValue = 0.01;
+  const url = (flags.driftWebhook as string | undefined) ?? null;
+  if (url !== null && !/^https?:\/\/./.test(url))
+    throw new Error(`--drift-webhook must be an http(s) URL, got '${url}'`);
+  const window = int('--drift-window', flags.driftWindow as string | undefined, 5000, 10, 10_000_000);
+  return {
+    pValue,
+    psi,
+    window,
+    minRows: Math.min(
+      window,
+      int('--drift-min-rows', flags.driftMinRows as string | undefined, 500, 1, 10_000_000),
+    ),
+    intervalSeconds: int('--drift-interval', flags.driftInterval as string | undefined, 10, 0, 86_400),
+    webhookUrl: url,
+    webhookSecret: env.MLFLOW_TS_DRIFT_WEBHOOK_SECRET || null,
+  };
 }
 
 function remote(flags: Record<string, unknown>, env: Env) {
@@ -46,7 +102,7 @@ function remote(flags: Record<string, unknown>, env: Env) {
 }
 
 export function modelsServeConfig(
-  flags: Record<string, string | string[] | undefined>,
+  flags: Record<string, string | string[] | boolean | undefined>,
   env: Env,
 ): ModelsServeConfig {
   const routes = ((flags.route as string[] | undefined) ?? []).map(parseRoute);
@@ -82,6 +138,9 @@ export function modelsServeConfig(
       0,
       86_400,
     ),
+    drift: Object.freeze(driftConfig(flags, env)),
+    requestLog: flags.requestLog === true || /^(1|true|yes)$/i.test(env.MLFLOW_TS_ACCESS_LOG ?? ''),
+    logPayloads: fraction('--log-payloads', flags.logPayloads as string | undefined),
   });
 }
 
@@ -91,7 +150,8 @@ export interface ModelsPredictConfig {
   readonly outputPath: string | null;
   readonly format: 'csv' | 'jsonl';
   readonly threads: number;
-  readonly chunkRows: number;
+  /** Bytes of input rows per inference call (whole rows; see predict-stream.ts for why 64 KB). */
+  readonly chunkBytes: number;
   readonly progress: boolean;
   readonly trackingUri: string | null;
   readonly modelCacheDir: string;
@@ -117,8 +177,30 @@ export function modelsPredictConfig(
     outputPath: (flags.outputPath as string | undefined) ?? null,
     format,
     threads: int('--threads', flags.threads as string | undefined, availableParallelism(), 1, 256),
-    chunkRows: int('--chunk-rows', flags.chunkRows as string | undefined, 16384, 1, 10_000_000),
+    // --chunk-rows (older flag) is turned into bytes at ~16 bytes a row of numeric CSV.
+    chunkBytes: flags.chunkRows
+      ? int('--chunk-rows', flags.chunkRows as string, 4096, 1, 10_000_000) * 16
+      : int('--chunk-bytes', flags.chunkBytes as string | undefined, 65536, 256, 1 << 30),
     progress: flags.progress !== false,
+    ...remote(flags, env),
+  });
+}
+
+export interface ModelsDockerfileConfig {
+  readonly modelUri: string;
+  /** -d/--output-directory, MLflow's default name. */
+  readonly outputDir: string;
+  readonly trackingUri: string | null;
+  readonly modelCacheDir: string;
+}
+
+export function modelsDockerfileConfig(
+  flags: Record<string, string | undefined>,
+  env: Env,
+): ModelsDockerfileConfig {
+  return Object.freeze({
+    modelUri: flags.modelUri as string,
+    outputDir: flags.outputDirectory || 'mlflow-dockerfile',
     ...remote(flags, env),
   });
 }

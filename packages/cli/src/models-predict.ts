@@ -12,8 +12,8 @@ import type { ModelsPredictConfig } from './models-config.ts';
 import { resolveModelDir } from './models-resolve.ts';
 
 function writer(out: Writable) {
-  return async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
+  return async (bytes: Uint8Array) => {
+    if (!out.write(bytes)) await once(out, 'drain');
   };
 }
 
@@ -21,8 +21,8 @@ export async function runModelsPredict(config: ModelsPredictConfig): Promise<voi
   const dir = await resolveModelDir(config.modelUri, config);
   const pool = await WorkerPool.start(dir, config.threads, { intraOpNumThreads: 1 });
   const input = config.inputPath
-    ? createReadStream(config.inputPath, { encoding: 'utf8', highWaterMark: 1 << 20 })
-    : process.stdin.setEncoding('utf8');
+    ? createReadStream(config.inputPath, { highWaterMark: config.chunkBytes })
+    : process.stdin;
   const out: Writable = config.outputPath ? createWriteStream(config.outputPath) : process.stdout;
   const outputFormat = config.outputPath && /\.csv$/i.test(config.outputPath) ? 'csv' : 'jsonl';
   const total = config.inputPath ? statSync(config.inputPath).size : 0;
@@ -46,7 +46,7 @@ export async function runModelsPredict(config: ModelsPredictConfig): Promise<voi
       inputFormat: config.format,
       outputFormat,
       write: writer(out),
-      chunkBytes: config.chunkRows * 32, // ~32 bytes a row for typical numeric CSV
+      chunkBytes: config.chunkBytes,
       onProgress: (bytes, rowsDone) =>
         bar?.update(bytes, {
           rows: rowsDone,

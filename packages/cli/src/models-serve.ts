@@ -3,7 +3,7 @@
  * each with its inference threads. Prints "listening on <url>" once, like `server`.
  */
 import cluster from 'node:cluster';
-import { buildScoringApp, ScoringMetrics } from '@mlflow-ts/models';
+import { buildScoringApp, DriftHub, ScoringMetrics } from '@mlflow-ts/models';
 import type { ModelsServeConfig } from './models-config.ts';
 import { resolveModel } from './models-resolve.ts';
 import { openServedModels, rolloutPlan } from './models-rollout.ts';
@@ -25,13 +25,30 @@ async function startOne(config: ModelsServeConfig, log: (line: string) => void) 
   );
   if (models.routes) metrics.routes = models.routes;
   else singleVersion = models.selector.pick().version;
+  const d = config.drift;
+  const drift = new DriftHub({
+    window: d.window,
+    minRows: d.minRows,
+    thresholds: { pValue: d.pValue, psi: d.psi },
+    intervalMs: d.intervalSeconds * 1000,
+    webhook: d.webhookUrl
+      ? { url: d.webhookUrl, secret: d.webhookSecret, log: (message) => app.log.warn(message) }
+      : null,
+    onCrossing: (event) => app.log.warn({ drift: event }, 'drift detected'),
+  });
   const app = buildScoringApp(models.selector, {
     logger: { level: config.logLevel },
     metrics,
+    drift,
+    requestLog: { all: config.requestLog, payloadRate: config.logPayloads },
     onShadow: (event) => app.log.info({ shadow: event }, 'shadow scored'),
   });
+  drift.start();
   app.server.requestTimeout = config.timeoutSeconds * 1000;
-  app.addHook('onClose', async () => models.close());
+  app.addHook('onClose', async () => {
+    await drift.stop();
+    await models.close();
+  });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {

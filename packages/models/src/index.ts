@@ -4,6 +4,18 @@
  */
 
 export { type PredictStreamOptions, predictStream } from './batch/predict-stream.ts';
+export { DriftHub, type DriftHubOptions, type DriftReport } from './drift/hub.ts';
+export type { DriftEvent, DriftThresholds, FeatureDrift } from './drift/monitor.ts';
+export {
+  buildTrainingProfile,
+  PROFILE_FILE,
+  readTrainingProfile,
+  type TrainingData,
+  type TrainingProfile,
+  writeTrainingProfile,
+} from './drift/profile.ts';
+export { ksPValue, ksStatistic, psi } from './drift/stats.ts';
+export { driftEventBody, sendDriftEvent, signPayload } from './drift/webhook.ts';
 export { ModelError, type ModelErrorCode } from './errors.ts';
 export { JS_FUNCTION, type JsModelContext } from './flavors/js-function.ts';
 export {

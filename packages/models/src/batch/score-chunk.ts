@@ -8,9 +8,11 @@ import { badRequest } from '../errors.ts';
 import type { LoadedModel, Prediction } from '../flavors/loaded-model.ts';
 import { CsvParser, csvRowsToValues } from '../input/csv.ts';
 import { enforceParams } from '../input/enforce-params.ts';
+import { fastCsvFrame } from '../input/fast-csv.ts';
+import type { Frame, ModelInput } from '../input/model-input.ts';
 import type { ParsedData } from '../input/parse-request.ts';
 import { prepareInput } from '../input/prepare-input.ts';
-import { jsonValue } from '../output/format-predictions.ts';
+import { columnCells, frameRowsJson, jsonValue } from '../output/format-predictions.ts';
 
 export interface ChunkJob {
   text: string;
@@ -24,8 +26,17 @@ export interface ChunkJob {
   firstLine: number;
 }
 
-export interface ChunkResult {
+/** A chunk as it travels to an inference thread: the rows as UTF-8 bytes (moved, not copied). */
+export type ChunkBytesJob = Omit<ChunkJob, 'text'> & { bytes: Uint8Array };
+
+export interface ChunkTextResult {
   out: string;
+  rows: number;
+}
+
+/** What the thread sends back: the output lines as UTF-8 bytes. */
+export interface ChunkResult {
+  out: Uint8Array;
   rows: number;
 }
 
@@ -104,23 +115,75 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export async function scoreChunk(model: LoadedModel, job: ChunkJob): Promise<ChunkResult> {
+/** A frame's output lines, built column by column (the same text as the per-row path below). */
+export function frameLines(f: Frame, format: 'csv' | 'jsonl', withHeader: boolean): string[] {
+  if (format === 'jsonl') return frameRowsJson(f);
+  const cells = f.values.map((col) => {
+    const json = columnCells(col, f.rows);
+    if (!Array.isArray(col))
+      return typeof col[0] === 'bigint' ? json : json.map((s) => (s === 'NaN' ? '' : s));
+    // A list of numbers is its JSON text, quoted when it holds a comma (2+ items: numbers have no
+    // quotes or line ends); anything else as csvField writes it.
+    return col.map((v, r) =>
+      Array.isArray(v) && v.every((x) => typeof x === 'number')
+        ? v.length > 1
+          ? `"${json[r]}"`
+          : json[r]!
+        : csvField(v),
+    );
+  });
+  const lines: string[] = withHeader ? [f.columns.map(csvField).join(',')] : [];
+  for (let r = 0; r < f.rows; r++) {
+    let s = '';
+    for (let c = 0; c < cells.length; c++) s += (c ? ',' : '') + cells[c]![r];
+    lines.push(s);
+  }
+  return lines;
+}
+
+function chunkInput(model: LoadedModel, job: ChunkJob): ModelInput {
+  const schema = model.metadata.signature?.inputs ?? null;
+  const fast = job.inputFormat === 'csv' ? fastCsvFrame(job.text, job.header!, schema) : null;
+  return fast ?? prepareInput(parseChunk(job), schema);
+}
+
+export async function scoreChunk(model: LoadedModel, job: ChunkJob): Promise<ChunkTextResult> {
   const sig = model.metadata.signature;
-  const input = prepareInput(parseChunk(job), sig?.inputs ?? null);
+  const input = chunkInput(model, job);
   const rows = input.kind === 'frame' ? input.rows : 1;
   if (rows === 0) return { out: '', rows: 0 };
   const prediction = await model.predict(input, enforceParams(null, sig?.params ?? null));
-  const outRows = predictionRows(prediction, rows);
-  const lines: string[] = [];
-  if (job.outputFormat === 'jsonl') {
-    for (const r of outRows) lines.push(jsonValue(r));
-  } else {
-    const first = outRows[0];
-    const columns = isRecord(first) ? Object.keys(first) : null;
-    if (job.withHeader) lines.push(columns ? columns.map(csvField).join(',') : 'prediction');
-    for (const r of outRows) {
-      lines.push(columns && isRecord(r) ? columns.map((c) => csvField(r[c])).join(',') : csvField(r));
-    }
+  if (prediction.kind === 'frame' && prediction.columns.length > 0) {
+    const lines = frameLines(prediction, job.outputFormat, job.withHeader);
+    return { out: lines.length ? `${lines.join('\n')}\n` : '', rows: prediction.rows };
   }
+  const outRows = predictionRows(prediction, rows);
+  const lines = rowLines(outRows, job.outputFormat, job.withHeader);
   return { out: lines.length ? `${lines.join('\n')}\n` : '', rows: outRows.length };
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** scoreChunk on bytes, for the inference thread. */
+export async function scoreChunkBytes(model: LoadedModel, job: ChunkBytesJob): Promise<ChunkResult> {
+  const { bytes, ...rest } = job;
+  const result = await scoreChunk(model, { ...rest, text: decoder.decode(bytes) });
+  return { out: encoder.encode(result.out), rows: result.rows };
+}
+
+/** Output lines from per-row values (records or plain values): the general path. */
+export function rowLines(outRows: unknown[], format: 'csv' | 'jsonl', withHeader: boolean): string[] {
+  const lines: string[] = [];
+  if (format === 'jsonl') {
+    for (const r of outRows) lines.push(jsonValue(r));
+    return lines;
+  }
+  const first = outRows[0];
+  const columns = isRecord(first) ? Object.keys(first) : null;
+  if (withHeader) lines.push(columns ? columns.map(csvField).join(',') : 'prediction');
+  for (const r of outRows) {
+    lines.push(columns && isRecord(r) ? columns.map((c) => csvField(r[c])).join(',') : csvField(r));
+  }
+  return lines;
 }

@@ -35,15 +35,43 @@ function listOf(a: ArrayLike<unknown>): string {
   return `${s}]`;
 }
 
-function frameRecords(f: Frame): string {
-  const keys = f.columns.map((c) => `${JSON.stringify(c)}: `);
+/** One column's cells as JSON text. Typed columns and lists of numbers (ONNX (rows, k) outputs) get
+ * monomorphic loops: the generic jsonValue per cell was the top item of a 1,000-row answer's profile. */
+export function columnCells(col: Frame['values'][number], rows: number): string[] {
+  const out: string[] = new Array(rows);
+  if (!Array.isArray(col)) {
+    // A flavor may hand back int64 outputs as BigInt64Array whatever the Column type says.
+    const typed = col as ArrayLike<number | bigint>;
+    const big = typeof typed[0] === 'bigint';
+    for (let r = 0; r < rows; r++) out[r] = big ? jsonValue(typed[r]) : num(typed[r] as number);
+    return out;
+  }
+  for (let r = 0; r < rows; r++) {
+    const v = col[r];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'number')) {
+      let s = '[';
+      for (let k = 0; k < v.length; k++) s += (k ? ', ' : '') + num(v[k] as number);
+      out[r] = `${s}]`;
+    } else out[r] = jsonValue(v);
+  }
+  return out;
+}
+
+/** Each row of a frame as a JSON record, `{"col": value, ...}` with Python's separators. */
+export function frameRowsJson(f: Frame): string[] {
+  const keys = f.columns.map((c, i) => `${i ? ', ' : '{'}${JSON.stringify(c)}: `);
+  const cells = f.values.map((col) => columnCells(col, f.rows));
   const parts: string[] = new Array(f.rows);
   for (let r = 0; r < f.rows; r++) {
-    let s = '{';
-    for (let c = 0; c < keys.length; c++) s += (c ? ', ' : '') + keys[c] + jsonValue(f.values[c]![r]);
+    let s = keys.length ? '' : '{';
+    for (let c = 0; c < keys.length; c++) s += keys[c]! + cells[c]![r]!;
     parts[r] = `${s}}`;
   }
-  return `[${parts.join(', ')}]`;
+  return parts;
+}
+
+function frameRecords(f: Frame): string {
+  return `[${frameRowsJson(f).join(', ')}]`;
 }
 
 function nested(

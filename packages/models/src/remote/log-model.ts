@@ -7,6 +7,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MlflowClient, ModelVersion } from '@mlflow-ts/client/node';
+import { buildTrainingProfile, type TrainingData, writeTrainingProfile } from '../drift/profile.ts';
 import { saveInputExample } from '../format/input-example.ts';
 import {
   type MLmodel,
@@ -36,7 +37,12 @@ export interface LogModelOptions {
   inputExample?: unknown;
   /** Register the logged model under this name (created if absent) and return the new version. */
   registeredModelName?: string;
-  /** Called with the saved directory before upload (e.g. to add a training profile). */
+  /**
+   * Training data to profile (per numeric feature: quantiles, decile histogram), written as
+   * training_profile.json so `models serve` can watch for drift. Only the profile is uploaded.
+   */
+  trainingData?: TrainingData;
+  /** Called with the saved directory before upload. */
   beforeUpload?: (dir: string, model: MLmodel) => Promise<void>;
 }
 
@@ -71,6 +77,7 @@ export async function logModel(run: RunTarget, options: LogModelOptions): Promis
   try {
     const dir = join(staging, 'model');
     const model = await saveInto(dir, runId, artifactPath, options);
+    if (options.trainingData) await writeTrainingProfile(dir, buildTrainingProfile(options.trainingData));
     if (options.beforeUpload) {
       await options.beforeUpload(dir, model);
       await writeMLmodel(dir, model);

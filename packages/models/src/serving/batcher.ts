@@ -3,12 +3,19 @@
  * rows of several requests in one tensor), up to `maxBatchRows`. A request waits at most `maxWaitMs`
  * for company when a slot is free (0: go at once — coalescing then happens only under load, which is
  * when it pays). Requests are grouped by columns and params, so only compatible ones share a call.
+ * The executor answers with each request's response body (see render.ts), so the split of a merged
+ * output happens where the call ran.
  */
-import type { Prediction } from '../flavors/loaded-model.ts';
 import type { Frame, ModelInput, Params } from '../input/model-input.ts';
-import { mergeFrames, slicePrediction } from './merge-frames.ts';
+import { mergeFrames } from './merge-frames.ts';
+import type { Part } from './render.ts';
 
-export type Executor = (input: ModelInput, params: Params | null) => Promise<Prediction>;
+/** Scores `input` and returns one body (or error) per part, in order. */
+export type Executor = (
+  input: ModelInput,
+  params: Params | null,
+  parts: Part[],
+) => Promise<(Uint8Array | Error)[]>;
 
 export interface BatcherOptions {
   /** Calls in flight at once (the number of inference threads). */
@@ -23,8 +30,9 @@ export interface BatcherOptions {
 interface Pending {
   input: ModelInput;
   params: Params | null;
+  unwrapped: boolean;
   key: string | null;
-  resolve: (p: Prediction) => void;
+  resolve: (body: Uint8Array) => void;
   reject: (e: unknown) => void;
 }
 
@@ -38,13 +46,14 @@ export class Batcher {
     private readonly options: BatcherOptions,
   ) {}
 
-  submit(input: ModelInput, params: Params | null): Promise<Prediction> {
+  /** The response body of one request. */
+  submit(input: ModelInput, params: Params | null, unwrapped = false): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
       const key =
         this.options.batchable && input.kind === 'frame'
           ? `${input.columns.join('\u0000')}\u0001${params ? JSON.stringify(params) : ''}`
           : null;
-      this.queue.push({ input, params, key, resolve, reject });
+      this.queue.push({ input, params, unwrapped, key, resolve, reject });
       this.pump();
     });
   }
@@ -100,21 +109,17 @@ export class Batcher {
     const input = group.length === 1 ? group[0]!.input : mergeFrames(group.map((p) => p.input as Frame));
     const rows = input.kind === 'frame' ? input.rows : 1;
     this.options.onBatch?.(rows, group.length);
-    this.execute(input, group[0]!.params).then(
-      (prediction) => {
-        if (group.length === 1) group[0]!.resolve(prediction);
-        else {
-          let at = 0;
-          for (const p of group) {
-            const n = (p.input as Frame).rows;
-            try {
-              p.resolve(slicePrediction(prediction, at, at + n, rows));
-            } catch (err) {
-              p.reject(err);
-            }
-            at += n;
-          }
-        }
+    const parts = group.map((p) => ({
+      rows: p.input.kind === 'frame' ? p.input.rows : 1,
+      unwrapped: p.unwrapped,
+    }));
+    this.execute(input, group[0]!.params, parts).then(
+      (bodies) => {
+        group.forEach((p, i) => {
+          const body = bodies[i];
+          if (body instanceof Uint8Array) p.resolve(body);
+          else p.reject(body ?? new Error('no response body for a request of a merged call'));
+        });
         this.done();
       },
       (err) => {

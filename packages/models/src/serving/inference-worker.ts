@@ -3,16 +3,16 @@
  * synchronous on the calling thread) never blocks the HTTP event loop. Messages: see worker-pool.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ChunkJob, scoreChunk } from '../batch/score-chunk.ts';
+import { type ChunkBytesJob, scoreChunkBytes } from '../batch/score-chunk.ts';
 import { ModelError } from '../errors.ts';
 import { type LoadOptions, loadModelFromDir } from '../flavors/load-model.ts';
 import type { LoadedModel } from '../flavors/loaded-model.ts';
 import type { ModelInput, Params } from '../input/model-input.ts';
-import { transferables } from './transfer.ts';
+import { type Part, renderParts } from './render.ts';
 
 export type WorkerRequest =
-  | { id: number; op: 'predict'; input: ModelInput; params: Params | null }
-  | { id: number; op: 'chunk'; job: ChunkJob };
+  | { id: number; op: 'score'; input: ModelInput; params: Params | null; parts: Part[] }
+  | { id: number; op: 'chunk'; job: ChunkBytesJob };
 
 export interface WorkerError {
   code: string;
@@ -40,11 +40,17 @@ async function main() {
     }
     try {
       if (msg.op === 'chunk') {
-        port.postMessage({ id: msg.id, result: await scoreChunk(model, msg.job) });
+        const result = await scoreChunkBytes(model, msg.job);
+        port.postMessage({ id: msg.id, result }, [result.out.buffer as ArrayBuffer]);
         return;
       }
       const prediction = await model.predict(msg.input, msg.params);
-      port.postMessage({ id: msg.id, prediction }, transferables(prediction));
+      const bodies = renderParts(prediction, msg.parts);
+      const transfer = bodies.flatMap((b) => (b instanceof Uint8Array ? [b.buffer as ArrayBuffer] : []));
+      port.postMessage(
+        { id: msg.id, bodies: bodies.map((b) => (b instanceof Uint8Array ? b : serializeError(b))) },
+        transfer,
+      );
     } catch (err) {
       port.postMessage({ id: msg.id, error: serializeError(err) });
     }

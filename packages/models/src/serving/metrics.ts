@@ -39,6 +39,9 @@ export class ScoringMetrics {
   private readonly batches = new Map<string, Histogram>();
   private readonly rows = new Map<string, number>();
 
+  /** More lines to expose (the drift monitor's gauges). */
+  extra: (() => string[]) | null = null;
+
   /** Current alias → version routes of a rollout, rendered as an info gauge. */
   routes: (() => { alias: string; version: string; weight: number; role: string }[]) | null = null;
 
@@ -92,6 +95,7 @@ export class ScoringMetrics {
       out.push(`mlflow_ts_rows_total{model_version="${escapeLabel(version)}"} ${n}`);
     histogram(out, 'mlflow_ts_request_duration_seconds', 'Time from request to response.', this.latency);
     histogram(out, 'mlflow_ts_batch_rows', 'Rows per inference call (after micro-batching).', this.batches);
+    if (this.extra) out.push(...this.extra());
     return `${out.join('\n')}\n`;
   }
 }

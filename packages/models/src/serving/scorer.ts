@@ -2,11 +2,13 @@
  * A model ready to score requests: its MLmodel (for the signature), and predictions through the
  * micro-batcher, run either on inference threads (the server) or in this thread (tests, the SDK).
  */
+import { readTrainingProfile, type TrainingProfile } from '../drift/profile.ts';
 import { type LoadOptions, loadModelFromDir } from '../flavors/load-model.ts';
-import type { LoadedModel, Prediction } from '../flavors/loaded-model.ts';
+import type { LoadedModel } from '../flavors/loaded-model.ts';
 import { type MLmodel, readMLmodel } from '../format/mlmodel.ts';
 import type { ModelInput, Params } from '../input/model-input.ts';
-import { Batcher } from './batcher.ts';
+import { Batcher, type Executor } from './batcher.ts';
+import { renderParts } from './render.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface ScorerOptions extends LoadOptions {
@@ -23,25 +25,29 @@ export interface Scorer {
   readonly metadata: MLmodel;
   readonly flavor: string;
   readonly version: string;
-  score(input: ModelInput, params: Params | null): Promise<Prediction>;
+  /** The model's training profile (training_profile.json), for drift monitoring; null without one. */
+  readonly profile: TrainingProfile | null;
+  /** The /invocations response body for one request (UTF-8 JSON); `unwrapped` for unified-LLM bodies. */
+  score(input: ModelInput, params: Params | null, unwrapped?: boolean): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
 export async function createScorer(dir: string, options: ScorerOptions = {}): Promise<Scorer> {
   const threads = options.threads ?? 1;
   const metadata = await readMLmodel(dir);
-  let run: (input: ModelInput, params: Params | null) => Promise<Prediction>;
+  const profile = await readTrainingProfile(dir);
+  let run: Executor;
   let close: () => Promise<void>;
   let flavor: string;
   let batchable: boolean;
   if (threads > 0) {
     const pool = await WorkerPool.start(dir, threads, { intraOpNumThreads: options.intraOpNumThreads ?? 1 });
-    run = (input, params) => pool.run(input, params);
+    run = (input, params, parts) => pool.run(input, params, parts);
     close = () => pool.close();
     ({ flavor, batchable } = pool.info);
   } else {
     const model: LoadedModel = await loadModelFromDir(dir, options);
-    run = (input, params) => model.predict(input, params);
+    run = async (input, params, parts) => renderParts(await model.predict(input, params), parts);
     close = () => model.close();
     ({ flavor, batchable } = model);
   }
@@ -56,7 +62,8 @@ export async function createScorer(dir: string, options: ScorerOptions = {}): Pr
     metadata,
     flavor,
     version: options.version ?? metadata.model_uuid ?? 'default',
-    score: (input, params) => batcher.submit(input, params),
+    profile,
+    score: (input, params, unwrapped) => batcher.submit(input, params, unwrapped),
     close,
   };
 }

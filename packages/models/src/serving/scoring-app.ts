@@ -5,8 +5,10 @@
  * HTML pages MLflow's Flask server sends (recorded in test/fixtures/models/serving/examples.jsonl).
  */
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { DriftHub } from '../drift/hub.ts';
 import { errorResult, invoke } from './invocation.ts';
 import { ScoringMetrics } from './metrics.ts';
+import { type RequestLogOptions, requestLogRecord } from './request-log.ts';
 import type { Scorer } from './scorer.ts';
 import { type ScoringTarget, singleTarget, type TargetSelector } from './targets.ts';
 
@@ -20,6 +22,10 @@ export interface ScoringAppOptions {
   versionHeader?: string;
   /** Told how each shadow scoring went (the CLI logs it). */
   onShadow?: (event: ShadowEvent) => void;
+  /** Drift monitoring of models that carry a training profile (GET /drift, gauges in /metrics). */
+  drift?: DriftHub;
+  /** Structured /invocations logs and sampled payloads (request-log.ts); none when absent. */
+  requestLog?: Partial<RequestLogOptions>;
 }
 
 export interface ShadowEvent {
@@ -44,7 +50,21 @@ const ROUTES: Record<string, string[]> = {
   '/version': ['GET'],
   '/invocations': ['POST'],
   '/metrics': ['GET'],
+  '/drift': ['GET'],
 };
+
+/** Bytes go out as a Buffer view (no copy), so Fastify writes them as they are. */
+function payload(body: string | Uint8Array): string | Buffer {
+  return typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+function sameBody(a: string | Uint8Array, b: string | Uint8Array): boolean {
+  const bytes = (x: string | Uint8Array) => {
+    const p = payload(x);
+    return typeof p === 'string' ? Buffer.from(p) : p;
+  };
+  return bytes(a).equals(bytes(b));
+}
 
 export function buildScoringApp(
   model: Scorer | TargetSelector,
@@ -53,11 +73,30 @@ export function buildScoringApp(
   const targets = 'pick' in model ? model : singleTarget(model);
   const metrics = options.metrics ?? new ScoringMetrics();
   const versionHeader = options.versionHeader ?? 'x-mlflow-model-version';
+  const drift = options.drift;
+  if (drift) {
+    metrics.extra = () => drift.metricLines();
+    // The first model is monitored from the start (a rollout's others from their first request).
+    const first = targets.pick();
+    drift.track(first.version, first.scorer.profile);
+    first.release?.();
+  }
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 256 * 1024 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
+    // A caller's request id is kept, so its logs and ours can be joined.
+    requestIdHeader: 'x-request-id',
   });
+  const logOptions: RequestLogOptions | null =
+    options.requestLog && (options.requestLog.all || (options.requestLog.payloadRate ?? 0) > 0)
+      ? {
+          all: options.requestLog.all ?? false,
+          payloadRate: options.requestLog.payloadRate ?? 0,
+          payloadBytes: options.requestLog.payloadBytes ?? 64 * 1024,
+          random: options.requestLog.random ?? Math.random,
+        }
+      : null;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
@@ -68,13 +107,27 @@ export function buildScoringApp(
   app.get('/metrics', async (_req, reply) =>
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
   );
+  app.get('/drift', async (_req, reply) => {
+    if (!drift) {
+      return reply
+        .code(404)
+        .type('application/json')
+        .send(
+          JSON.stringify({
+            error_code: 'RESOURCE_DOES_NOT_EXIST',
+            message: 'Drift monitoring is not enabled.',
+          }),
+        );
+    }
+    return reply.type('application/json').send(JSON.stringify(drift.report()));
+  });
 
   /** Scores the request on the shadow too, off the response path; its result is counted, never sent. */
   const shadowScore = async (
     shadow: ScoringTarget,
     ct: string | undefined,
     body: string,
-    answer: string,
+    answer: string | Uint8Array,
     answeredBy: string,
   ) => {
     const started = performance.now();
@@ -87,7 +140,7 @@ export function buildScoringApp(
         version: shadow.version,
         answeredBy,
         status: result.status,
-        agrees: result.body === answer,
+        agrees: sameBody(result.body, answer),
         seconds,
       });
     } finally {
@@ -102,7 +155,13 @@ export function buildScoringApp(
     const target = targets.pick();
     let result: Awaited<ReturnType<typeof invoke>>;
     try {
-      result = await invoke(target.scorer, contentType, body);
+      const observe = drift && target.scorer.profile ? drift : null;
+      result = await invoke(
+        target.scorer,
+        contentType,
+        body,
+        observe ? (input) => observe.observe(target.version, target.scorer.profile, input) : undefined,
+      );
     } finally {
       target.release?.();
     }
@@ -114,7 +173,25 @@ export function buildScoringApp(
     if (shadow) void shadowScore(shadow, contentType, body, result.body, target.version);
     reply.code(result.status).type(result.contentType).header(versionHeader, target.version);
     if (target.alias) reply.header('x-mlflow-model-alias', target.alias);
-    return reply.send(result.body);
+    if (logOptions) {
+      const record = requestLogRecord(
+        logOptions,
+        {
+          requestId: String(request.id),
+          modelVersion: target.version,
+          ...(target.alias ? { alias: target.alias } : {}),
+          status: result.status,
+          ...(result.errorCode ? { errorCode: result.errorCode } : {}),
+          ...(result.rows !== undefined ? { rows: result.rows } : {}),
+          seconds,
+          contentType,
+        },
+        body,
+        result.body,
+      );
+      if (record) request.log.info({ invocation: record }, 'invocation');
+    }
+    return reply.send(payload(result.body));
   });
 
   app.setNotFoundHandler((request, reply) => {

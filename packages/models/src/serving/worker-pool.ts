@@ -5,12 +5,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ChunkJob, ChunkResult } from '../batch/score-chunk.ts';
+import type { ChunkBytesJob, ChunkResult } from '../batch/score-chunk.ts';
 import { ModelError, type ModelErrorCode } from '../errors.ts';
 import type { LoadOptions } from '../flavors/load-model.ts';
-import type { Prediction } from '../flavors/loaded-model.ts';
 import type { ModelInput, Params } from '../input/model-input.ts';
 import type { WorkerError, WorkerRequest } from './inference-worker.ts';
+import type { Part } from './render.ts';
 import { transferables } from './transfer.ts';
 
 /**
@@ -27,6 +27,8 @@ function spawnWorker(workerData: unknown): Worker {
   return new Worker(code, { eval: true, workerData });
 }
 
+type ScoreResult = (Uint8Array | Error)[];
+
 interface Slot {
   worker: Worker;
   /** Calls sent and not answered yet. */
@@ -40,10 +42,10 @@ export interface PoolInfo {
 
 export class WorkerPool {
   private nextId = 1;
-  // A call resolves with a Prediction (predict) or a ChunkResult (chunk).
+  // A call resolves with response bodies (score) or a ChunkResult (chunk).
   private readonly calls = new Map<
     number,
-    { resolve: (v: Prediction | ChunkResult) => void; reject: (e: unknown) => void; slot: Slot }
+    { resolve: (v: ScoreResult | ChunkResult) => void; reject: (e: unknown) => void; slot: Slot }
   >();
 
   private constructor(
@@ -53,13 +55,20 @@ export class WorkerPool {
     for (const slot of slots) {
       slot.worker.on(
         'message',
-        (msg: { id: number; prediction?: Prediction; result?: ChunkResult; error?: WorkerError }) => {
+        (msg: {
+          id: number;
+          bodies?: (Uint8Array | WorkerError)[];
+          result?: ChunkResult;
+          error?: WorkerError;
+        }) => {
           const call = this.calls.get(msg.id);
           if (!call) return;
           this.calls.delete(msg.id);
           call.slot.pending--;
           if (msg.error) call.reject(toModelError(msg.error));
-          else call.resolve((msg.prediction ?? msg.result)!);
+          else if (msg.bodies)
+            call.resolve(msg.bodies.map((b) => (b instanceof Uint8Array ? b : toModelError(b))));
+          else call.resolve(msg.result!);
         },
       );
       slot.worker.on('error', (err) => {
@@ -92,13 +101,15 @@ export class WorkerPool {
     return this.slots.length;
   }
 
-  run(input: ModelInput, params: Params | null): Promise<Prediction> {
-    return this.send({ id: 0, op: 'predict', input, params }, transferables(input));
+  /** Scores on a thread; the thread answers with each part's response body (see render.ts). */
+  run(input: ModelInput, params: Params | null, parts: Part[]): Promise<ScoreResult> {
+    return this.send({ id: 0, op: 'score', input, params, parts }, transferables(input));
   }
 
   /** Batch prediction of a text chunk on a thread (parse, predict and format there). */
-  runChunk(job: ChunkJob): Promise<ChunkResult> {
-    return this.send({ id: 0, op: 'chunk', job }, []);
+  runChunk(job: ChunkBytesJob): Promise<ChunkResult> {
+    const owned = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength;
+    return this.send({ id: 0, op: 'chunk', job }, owned ? [job.bytes.buffer as ArrayBuffer] : []);
   }
 
   private send<T>(request: WorkerRequest, transfer: ArrayBuffer[]): Promise<T> {
@@ -107,7 +118,11 @@ export class WorkerPool {
     slot.pending++;
     request.id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.calls.set(request.id, { resolve: resolve as (v: Prediction | ChunkResult) => void, reject, slot });
+      this.calls.set(request.id, {
+        resolve: resolve as (v: ScoreResult | ChunkResult) => void,
+        reject,
+        slot,
+      });
       slot.worker.postMessage(request, transfer);
     });
   }
