@@ -1,50 +1,15 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { BIN, serveModel as serve } from '../support/models-process.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/mlflow-ts.mjs', import.meta.url));
 const MODELS = fileURLToPath(new URL('../fixtures/models/', import.meta.url));
 const run = promisify(execFile);
-
-/** `mlflow-ts models serve` on a free port; resolves with its URL once it prints "listening on". */
-async function serve(
-  args: string[],
-): Promise<{ url: string; child: ChildProcess; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, [BIN, 'models', 'serve', '--port', '0', ...args], {
-    env: { ...process.env, MLFLOW_TS_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`models serve did not start:\n${out}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`models serve exited with ${code}:\n${out}`));
-    });
-  });
-  const stop = () =>
-    new Promise<number | null>((resolve) => {
-      if (child.exitCode !== null) return resolve(child.exitCode);
-      child.once('exit', (code) => resolve(code));
-      child.kill('SIGTERM');
-    });
-  return { url, child, stop };
-}
 
 const SPLIT = {
   dataframe_split: {

@@ -1,8 +1,9 @@
-// Starts the real `mlflow-ts` CLI as a child process on a free port, for end-to-end tests.
+// Starts the real `mlflow-ts` CLI as a child process on a free port, for end-to-end tests: the tracking
+// server (`server`) or the scoring server (`models serve`). Both print "listening on <url>" when ready.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/mlflow-ts.mjs', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/mlflow-ts.mjs', import.meta.url));
 
 export interface CliServer {
   url: string;
@@ -11,8 +12,15 @@ export interface CliServer {
   stop(): Promise<number | null>;
 }
 
-export async function startCliServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliServer> {
-  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', ...args], {
+/** Runs `mlflow-ts <command...> --port 0 <args...>` and resolves once it announces its URL. */
+export async function startCliProcess(
+  command: string[],
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  startTimeoutMs = 20_000,
+): Promise<CliServer> {
+  const name = `mlflow-ts ${command.join(' ')}`;
+  const child = spawn(process.execPath, [BIN, ...command, '--port', '0', ...args], {
     env: { ...process.env, MLFLOW_TS_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -20,8 +28,8 @@ export async function startCliServer(args: string[], env: NodeJS.ProcessEnv = {}
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`server did not start:\n${out}`));
-    }, 20_000);
+      reject(new Error(`${name} did not start:\n${out}`));
+    }, startTimeoutMs);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
@@ -34,7 +42,7 @@ export async function startCliServer(args: string[], env: NodeJS.ProcessEnv = {}
     child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
+      reject(new Error(`${name} exited with ${code}:\n${out}`));
     });
   });
   return {
@@ -48,4 +56,8 @@ export async function startCliServer(args: string[], env: NodeJS.ProcessEnv = {}
         child.kill('SIGTERM');
       }),
   };
+}
+
+export function startCliServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliServer> {
+  return startCliProcess(['server'], args, env);
 }

@@ -1,54 +1,17 @@
 // `mlflow-ts models serve` as a child process on a free port, for end-to-end tests of the scoring server.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { type CliServer, startCliProcess } from './cli-process.ts';
 
-export const BIN = fileURLToPath(new URL('../../bin/mlflow-ts.mjs', import.meta.url));
+export { BIN } from './cli-process.ts';
 
-export interface ModelServer {
-  url: string;
-  child: ChildProcess;
-  output(): string;
-  stop(): Promise<number | null>;
+export interface ModelServer extends CliServer {
+  /** The same process as `process` (the name the scoring tests use). */
+  child: CliServer['process'];
 }
 
-/** Resolves once the server prints "listening on <url>". */
+/** Resolves once the server prints "listening on <url>" (loading models can take a while: 30 s). */
 export async function serveModel(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ModelServer> {
-  const child = spawn(process.execPath, [BIN, 'models', 'serve', '--port', '0', ...args], {
-    env: { ...process.env, MLFLOW_TS_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`models serve did not start:\n${out}`));
-    }, 30_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`models serve exited with ${code}:\n${out}`));
-    });
-  });
-  return {
-    url,
-    child,
-    output: () => out,
-    stop: () =>
-      new Promise<number | null>((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
-        child.kill('SIGTERM');
-      }),
-  };
+  const server = await startCliProcess(['models', 'serve'], args, env, 30_000);
+  return { ...server, child: server.process };
 }
 
 /** POST a JSON body to /invocations. */
