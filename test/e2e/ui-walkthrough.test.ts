@@ -8,7 +8,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser, openPage, type UiPage } from '../support/browser.ts';
 import { type CliServer, startCliServer } from '../support/cli-process.ts';
-import { type SeededRun, seedExperiment, seedModelAndArtifact } from '../support/seed-runs.ts';
+import {
+  type BigRuns,
+  type SeededRun,
+  seedBigRuns,
+  seedExperiment,
+  seedModelAndArtifact,
+} from '../support/seed-runs.ts';
 
 const skip = browserSkipReason();
 
@@ -22,6 +28,7 @@ describe('web UI in chromium', { skip, timeout: 180_000 }, () => {
   let ui: UiPage;
   let runs: SeededRun[];
   let experimentId: string;
+  let big: BigRuns;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mlflow-ts-ui-'));
@@ -31,6 +38,8 @@ describe('web UI in chromium', { skip, timeout: 180_000 }, () => {
       '--artifacts-destination',
       join(dir, 'artifacts'),
     ]);
+    // First, so that the main experiment below still holds the newest run.
+    big = await seedBigRuns(server.url, 'ui-e2e');
     ({ experimentId, runs } = await seedExperiment(server.url, 'ui-e2e', { runs: 5, steps: 40 }));
     await seedModelAndArtifact(server.url, experimentId, runs[3]!.runId, 'ui-model');
     browser = await launchBrowser();
@@ -161,6 +170,34 @@ describe('web UI in chromium', { skip, timeout: 180_000 }, () => {
     assert.ok(cells.includes('odd') && cells.includes('even'), 'the tag values are shown');
   });
 
+  it('lists in the column picker the keys of runs that are not loaded (asked from the server)', async () => {
+    const { page } = ui;
+    const res = await fetch(`${server.url}/api/2.0/mlflow/runs/log-metric`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ run_id: runs[0]!.runId, key: 'rare_metric', value: 1, timestamp: Date.now() }),
+    });
+    assert.equal(res.status, 200);
+    const box = page.getByRole('searchbox', { name: 'Filter runs' });
+    await box.fill("attributes.run_name = 'run-2'");
+    await box.press('Enter');
+    await page.waitForFunction(
+      () => document.querySelectorAll('.runs-grid [role="row"]:not(.grid-header)').length === 1,
+    );
+    const asked = page.waitForRequest((r) => r.url().includes('/ajax-api/2.0/mlflow/experiments/run-keys?'));
+    await page.getByRole('button', { name: /^Columns/ }).click();
+    assert.match((await asked).url(), new RegExp(`experiment_ids=${experimentId}`));
+    const picker = page.getByRole('dialog', { name: 'Choose columns' });
+    await picker.getByRole('searchbox').fill('rare');
+    await picker.getByRole('checkbox', { name: 'rare_metric' }).waitFor();
+    await picker.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('.runs-grid [role="row"]:not(.grid-header)').length === n,
+      runs.length,
+    );
+  });
+
   it('moves and selects with the keyboard', async () => {
     const { page } = ui;
     await page.locator('.runs-grid').focus();
@@ -284,6 +321,42 @@ describe('web UI in chromium', { skip, timeout: 180_000 }, () => {
     await ui.screenshot('9-artifact-preview');
   });
 
+  it('previews an MLmodel with its signature table, and sets and removes a run tag', async () => {
+    const { page } = ui;
+    await page.goto(`/runs/${runs[3]!.runId}?tab=artifacts&path=model`);
+    await page.getByRole('button', { name: 'MLmodel' }).click();
+    const inputs = page.getByRole('table', { name: 'Inputs' });
+    await inputs.waitFor();
+    assert.deepEqual(await inputs.locator('tbody tr').first().locator('td').allInnerTexts(), [
+      'sepal length (cm)',
+      'double',
+      'yes',
+    ]);
+    assert.deepEqual(await inputs.locator('tbody tr').nth(1).locator('td').allInnerTexts(), [
+      'species',
+      'string',
+      'no',
+    ]);
+    assert.match(await page.getByRole('table', { name: 'Outputs' }).innerText(), /tensor int64 \(-1\)/);
+    await ui.screenshot('9b-mlmodel-signature');
+
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    const tags = page.getByRole('region', { name: 'Tags' });
+    await tags.getByRole('textbox', { name: 'New run tag key' }).fill('reviewed');
+    await tags.getByRole('textbox', { name: 'New run tag value' }).fill('yes');
+    await tags.getByRole('button', { name: 'Set tag' }).click();
+    await tags.getByRole('rowheader', { name: 'reviewed' }).waitFor();
+    const tagOnServer = async () => {
+      const res = await fetch(`${server.url}/api/2.0/mlflow/runs/get?run_id=${runs[3]!.runId}`);
+      const run = (await res.json()) as { run: { data: { tags: { key: string; value: string }[] } } };
+      return run.run.data.tags.find((t) => t.key === 'reviewed')?.value;
+    };
+    assert.equal(await tagOnServer(), 'yes');
+    await tags.getByRole('button', { name: 'Remove tag reviewed' }).click();
+    await tags.getByRole('rowheader', { name: 'reviewed' }).waitFor({ state: 'detached' });
+    assert.equal(await tagOnServer(), undefined);
+  });
+
   it('promotes a model version: alias, then stage', async () => {
     const { page } = ui;
     await page.getByRole('link', { name: 'Models' }).click();
@@ -305,6 +378,57 @@ describe('web UI in chromium', { skip, timeout: 180_000 }, () => {
     assert.ok(await versions.getByRole('cell', { name: 'Staging' }).isVisible());
   });
 
+  it('edits Markdown descriptions and tags in the registry, and shows the version’s signature', async () => {
+    const { page } = ui;
+    await page.getByRole('heading', { name: 'ui-model', exact: true }).waitFor();
+    const description = page.getByRole('region', { name: 'Description' });
+    await description.getByRole('button', { name: 'Edit description' }).click();
+    await page
+      .getByRole('textbox', { name: 'Description' })
+      .fill(
+        '## Notes\n**Iris** classifier, see [docs](https://example.org/docs).\n' +
+          '<img src=x onerror="window.__injected=1"> [bad](javascript:window.__injected=2)',
+      );
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await description.locator('strong', { hasText: 'Iris' }).waitFor();
+    assert.equal(
+      await description.getByRole('link', { name: 'docs' }).getAttribute('href'),
+      'https://example.org/docs',
+    );
+    // Raw HTML is shown as text, and a javascript: link is not a link.
+    assert.equal(await description.locator('img').count(), 0);
+    assert.match(await description.innerText(), /<img src=x onerror=/);
+    assert.equal(await description.getByRole('link', { name: 'bad' }).count(), 0);
+    assert.equal(await page.evaluate(() => (window as { __injected?: number }).__injected), undefined);
+
+    const tags = page.getByRole('region', { name: 'Tags' });
+    await tags.getByRole('textbox', { name: 'New model tag key' }).fill('team');
+    await tags.getByRole('textbox', { name: 'New model tag value' }).fill('vision');
+    await tags.getByRole('button', { name: 'Set tag' }).click();
+    await tags.getByText('team: vision').waitFor();
+    await ui.screenshot('10b-model-markdown-tags');
+    await tags.getByRole('button', { name: 'Remove tag team' }).click();
+    await tags.getByText('team: vision').waitFor({ state: 'detached' });
+    const model = (await (
+      await fetch(`${server.url}/api/2.0/mlflow/registered-models/get?name=ui-model`)
+    ).json()) as { registered_model: { tags?: unknown[]; description: string } };
+    assert.equal(model.registered_model.tags, undefined);
+    assert.match(model.registered_model.description, /^## Notes/);
+
+    await page.getByRole('link', { name: 'Version 1' }).first().click();
+    const signature = page.getByRole('region', { name: 'Signature' });
+    await signature.getByRole('table', { name: 'Inputs' }).waitFor();
+    assert.match(await signature.innerText(), /sepal length \(cm\)\s+double\s+yes/);
+    const versionTags = page.getByRole('region', { name: 'Tags' });
+    await versionTags.getByRole('textbox', { name: 'New version tag key' }).fill('validated');
+    await versionTags.getByRole('textbox', { name: 'New version tag value' }).fill('yes');
+    await versionTags.getByRole('button', { name: 'Set tag' }).click();
+    await versionTags.getByText('validated: yes').waitFor();
+    await ui.screenshot('10c-version-signature-tags');
+    await page.getByRole('link', { name: 'ui-model' }).click();
+    await page.getByRole('heading', { name: 'ui-model', exact: true }).waitFor();
+  });
+
   it('switches to the dark theme and keeps it after a reload', async () => {
     const { page } = ui;
     const before = await page.evaluate(() => document.documentElement.dataset.theme);
@@ -316,6 +440,81 @@ describe('web UI in chromium', { skip, timeout: 180_000 }, () => {
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), flipped);
     if (flipped !== 'dark') await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     await ui.screenshot('11-model-dark');
+  });
+
+  it('opens a run with 2,000 metrics: virtualised table, charts fetched when in view', async () => {
+    const { page } = ui;
+    await page.goto(`/runs/${big.wideRunId}`);
+    const metrics = page.getByRole('region', { name: 'Metrics' });
+    await metrics.getByRole('heading', { name: 'Metrics (2000)' }).waitFor();
+    await metrics.getByRole('rowheader', { name: 'm0000' }).waitFor();
+    const inDom = await metrics.getByRole('rowheader').count();
+    assert.ok(inDom > 5 && inDom < 100, `${inDom} metric rows in the DOM`);
+    await metrics.getByRole('searchbox').fill('m1999');
+    await metrics.getByRole('rowheader', { name: 'm1999' }).waitFor();
+    assert.equal(await metrics.getByRole('rowheader').count(), 1);
+
+    const before = ui.requestPaths.length;
+    await page.getByRole('tab', { name: 'Metric charts' }).click();
+    const picker = page.getByRole('complementary', { name: 'Metrics to chart' });
+    await picker.getByRole('checkbox', { name: 'm0000' }).waitFor();
+    assert.ok((await picker.getByRole('checkbox').count()) < 100, 'the picker lists only what is in view');
+    // Four charts by default; the fourth is below the fold, so it has not fetched anything yet.
+    await page.locator('figure.metric-chart .line-chart[data-drawn]').first().waitFor();
+    const fourth = page.getByRole('figure', { name: 'Chart of m0003' });
+    assert.equal(await fourth.count(), 0);
+    const fetched = ui.requestPaths.slice(before).filter((p) => p.endsWith('/get-history-bulk-interval'));
+    assert.ok(fetched.length >= 1 && fetched.length < 4, `${fetched.length} charts fetched`);
+    await ui.screenshot('12-wide-run-charts');
+    await page.locator('.chart-placeholder[data-metric="m0003"]').scrollIntoViewIfNeeded();
+    await fourth.locator('.line-chart[data-drawn]').waitFor();
+  });
+
+  it('draws a long curve sampled by the server; zooming refetches the range at full resolution', async () => {
+    const { page } = ui;
+    await page.goto(`/runs/${big.longRunId}?tab=charts&metric=loss`);
+    const figure = page.getByRole('figure', { name: 'Chart of loss' });
+    await figure.locator('.line-chart[data-drawn]').waitFor();
+    // 5,000 steps logged, 1,000 sampled by the server.
+    assert.equal(await figure.getAttribute('data-fetched'), '1000');
+
+    const box = (await figure.locator('.u-over').boundingBox())!;
+    const zoomed = page.waitForRequest(
+      (r) => r.url().includes('get-history-bulk-interval') && r.url().includes('start_step='),
+    );
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    const request = new URL((await zoomed).url());
+    await page.waitForFunction(() => {
+      const f = document.querySelector<HTMLElement>('figure.metric-chart');
+      return f?.dataset.zoom !== 'all' && f?.dataset.loading === 'false';
+    });
+    const [start, end] = (await figure.getAttribute('data-zoom'))!.split('-').map(Number);
+    assert.equal(request.searchParams.get('start_step'), String(start));
+    assert.equal(request.searchParams.get('end_step'), String(end));
+    assert.ok(end! - start! > 300 && end! - start! < 700, `zoomed to steps ${start}–${end}`);
+    // Every step of the range, not a sample of it.
+    assert.equal(Number(await figure.getAttribute('data-fetched')), end! - start! + 1);
+    await ui.screenshot('13-long-curve-zoomed');
+    await figure.getByRole('button', { name: 'Zoom out' }).click();
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>('figure.metric-chart')?.dataset.fetched === '1000',
+    );
+  });
+
+  it('compares 120 runs in one chart, fetched in calls of at most 100 runs', async () => {
+    const { page } = ui;
+    const before = ui.requestPaths.length;
+    await page.goto(`/compare?${big.manyRunIds.map((id) => `run=${id}`).join('&')}`);
+    await page.getByRole('heading', { name: 'Comparing 120 runs' }).waitFor();
+    const chart = page.locator('.line-chart');
+    await chart.locator('canvas').waitFor();
+    assert.equal(await chart.getAttribute('data-series'), '120');
+    const calls = ui.requestPaths.slice(before).filter((p) => p.endsWith('/get-history-bulk-interval'));
+    assert.equal(calls.length, 2);
+    await ui.screenshot('14-compare-120-runs');
   });
 
   it('raised no page errors and called the API only under /ajax-api', () => {

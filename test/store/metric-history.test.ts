@@ -90,4 +90,27 @@ describeEachDialect('metric history', (dialect) => {
       Array.from({ length: 100 }, (_, i) => 100 + i),
     );
   });
+
+  it('picks the same steps for gap-free runs as the general rule (the fast path)', async () => {
+    // Run A logged steps 0…24,999 without gaps, so the steps are chosen arithmetically (sampled-steps.ts);
+    // they must be the ones the general query's rule picks out of the numbered distinct steps.
+    const m = 99;
+    const expected = Array.from({ length: STEPS }, (_, i) => i).filter(
+      (i) => i === 0 || Math.floor((i * m) / (STEPS - 1)) !== Math.floor(((i - 1) * m) / (STEPS - 1)),
+    );
+    const points = await t.store.getMetricHistoryBulkInterval({
+      runIds: [runA],
+      key: 'loss',
+      maxResults: 100,
+    });
+    assert.deepEqual(
+      points.map((p) => p.step),
+      expected,
+    );
+    assert.ok(points.every((p) => p.value === 1 / (p.step + 1)));
+    assert.deepEqual(
+      await t.store.getMetricHistoryBulkInterval({ runIds: [runA], key: 'nope', maxResults: 10 }),
+      [],
+    );
+  });
 });

@@ -9,6 +9,7 @@ import {
   openArtifactRepository,
   openSqlTrackingStore,
   RegistryService,
+  RunKeysService,
   type S3Settings,
   type SqlTrackingStore,
   TrackingService,
@@ -76,6 +77,7 @@ export async function createTestApp(dialect: Dialect, options: TestAppOptions = 
       registry: new RegistryService(store.registry, store, dispatcher),
       webhooks: new WebhookService(store.webhooks, { allowPrivateTargets: true }),
       artifacts: { service: new ArtifactService(locations, store) },
+      runKeys: new RunKeysService(store.runKeys),
     },
     { bodyLimit: options.bodyLimit },
   );

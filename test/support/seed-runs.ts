@@ -89,6 +89,23 @@ export async function seedModelAndArtifact(
     `/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/eval/predictions.csv`,
     'id,label,score\n1,cat,0.91\n2,"dog, big",0.47\n',
   );
+  // The model's MLmodel as MLflow's Python client writes it: PyYAML folds the long signature line.
+  await send(
+    'PUT',
+    `/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/model/MLmodel`,
+    [
+      'artifact_path: model',
+      'flavors:',
+      '  sklearn:',
+      '    pickled_model: model.pkl',
+      'signature:',
+      `  inputs: '[{"type": "double", "name": "sepal length (cm)", "required": true}, {"type":`,
+      `    "string", "name": "species", "required": false}]'`,
+      `  outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-1]}}]'`,
+      '  params: null',
+      '',
+    ].join('\n'),
+  );
   await send('POST', '/mlflow/registered-models/create', {
     name: model,
     description: 'seeded by the UI test',
@@ -98,4 +115,80 @@ export async function seedModelAndArtifact(
     source: `mlflow-artifacts:/${experimentId}/${runId}/artifacts/model`,
     run_id: runId,
   });
+}
+
+export interface BigRuns {
+  experimentId: string;
+  /** A run with `loss` logged at steps 0 … steps-1. */
+  longRunId: string;
+  /** A run with `keys` metrics m0000 … (one point each). */
+  wideRunId: string;
+  /** Small runs with a short `loss` curve each, more than one bulk-interval call can take (100). */
+  manyRunIds: string[];
+}
+
+/**
+ * `<name>-big`: the data that needs the UI's paths for size — a long history (sampled, zoomable), a run
+ * with many metric keys (virtualised table and picker) and more runs than one chart request takes. Its
+ * runs start a day back, so the landing page still opens the experiment with the newest run.
+ */
+export async function seedBigRuns(
+  trackingUri: string,
+  name: string,
+  opts: { steps?: number; keys?: number; many?: number } = {},
+): Promise<BigRuns> {
+  const client = new MlflowClient({ trackingUri, maxRetries: 0 });
+  const steps = opts.steps ?? 5000;
+  const keys = opts.keys ?? 2000;
+  const many = opts.many ?? 120;
+  const t0 = Date.now() - 86_400_000;
+  const experimentId = await client.createExperiment(`${name}-big`);
+  // runs/log-batch takes at most 1,000 metrics per request (spec §4).
+  const inBatches = async (
+    runId: string,
+    metrics: { key: string; value: number; step: number; timestamp: number }[],
+  ) => {
+    for (let i = 0; i < metrics.length; i += 1000) {
+      await client.logBatch(runId, { metrics: metrics.slice(i, i + 1000) });
+    }
+  };
+  const long = await client.createRun(experimentId, { runName: 'long-run', startTime: t0 });
+  await inBatches(
+    long.info.run_id,
+    Array.from({ length: steps }, (_, s) => ({
+      key: 'loss',
+      value: 1 / (1 + s / 100),
+      step: s,
+      timestamp: t0 + s,
+    })),
+  );
+  const wide = await client.createRun(experimentId, { runName: 'wide-run', startTime: t0 + 1 });
+  await inBatches(
+    wide.info.run_id,
+    Array.from({ length: keys }, (_, k) => ({
+      key: `m${String(k).padStart(4, '0')}`,
+      value: k,
+      step: 0,
+      timestamp: t0,
+    })),
+  );
+  const manyRunIds: string[] = new Array(many);
+  let next = 0;
+  const worker = async () => {
+    while (next < many) {
+      const i = next++;
+      const run = await client.createRun(experimentId, { runName: `many-${i}`, startTime: t0 + 10 + i });
+      await client.logBatch(run.info.run_id, {
+        metrics: [0, 1, 2].map((s) => ({
+          key: 'loss',
+          value: (i + 1) / (s + 1),
+          step: s,
+          timestamp: t0 + s,
+        })),
+      });
+      manyRunIds[i] = run.info.run_id;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return { experimentId, longRunId: long.info.run_id, wideRunId: wide.info.run_id, manyRunIds };
 }

@@ -5,6 +5,7 @@ import {
   buildApp,
   openSqlTrackingStore,
   RegistryService,
+  RunKeysService,
   TrackingService,
   WebhookDispatcher,
   WebhookService,
@@ -53,6 +54,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         allowPrivateTargets: config.webhookAllowPrivateTargets,
       }),
       artifacts,
+      runKeys: new RunKeysService(store.runKeys),
     },
     { logger: { level: config.logLevel }, accessLog: config.accessLog, uiDir: builtUiDir() },
   );

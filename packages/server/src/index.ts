@@ -19,6 +19,7 @@ export { ArtifactService } from './services/artifact-service.ts';
 export { EVENT_NAMES, type EventName, type ServerEvents } from './services/events.ts';
 export { type GcOptions, type GcReport, GcService, RETENTION_TAG } from './services/gc-service.ts';
 export { RegistryService } from './services/registry-service.ts';
+export { RunKeysService } from './services/run-keys-service.ts';
 export { TrackingService } from './services/tracking-service.ts';
 export { type DispatcherOptions, WebhookDispatcher } from './services/webhook-dispatcher.ts';
 export { WebhookService } from './services/webhook-service.ts';

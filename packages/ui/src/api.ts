@@ -56,6 +56,15 @@ export const registry = {
     client.updateRegisteredModel(name, description),
   updateVersionDescription: (name: string, version: string, description: string) =>
     client.updateModelVersion(name, version, description),
+  setModelTag: (name: string, key: string, value: string) => client.setRegisteredModelTag(name, key, value),
+  deleteModelTag: (name: string, key: string) => client.deleteRegisteredModelTag(name, key),
+  setVersionTag: (name: string, version: string, key: string, value: string) =>
+    client.setModelVersionTag(name, version, key, value),
+  deleteVersionTag: (name: string, version: string, key: string) =>
+    client.deleteModelVersionTag(name, version, key),
+  /** A file below the version's source (the server resolves it, as for MLflow's own UI). */
+  versionArtifactUrl: (name: string, version: string, path: string) =>
+    `/model-versions/get-artifact?${new URLSearchParams({ name, version, path }).toString()}`,
 };
 
 // ---- artifacts (spec §1.3) ----
@@ -80,3 +89,16 @@ export const artifacts = {
   url: (runId: string, path: string) =>
     `/get-artifact?${new URLSearchParams({ run_uuid: runId, path }).toString()}`,
 };
+
+// ---- our addition: every key of an experiment's runs (docs/ui.md) ----
+
+export interface RunKeys {
+  metrics: string[];
+  params: string[];
+  tags: string[];
+  truncated: boolean;
+}
+
+/** Distinct metric, param and tag keys of all runs of the experiments (the first 1,000 of each kind). */
+export const runKeys = (experimentIds: readonly string[]) =>
+  call<RunKeys>('GET', '/experiments/run-keys', { experiment_ids: [...experimentIds] }, 'runKeys');

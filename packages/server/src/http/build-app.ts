@@ -1,11 +1,13 @@
 import { REGISTRY_ROUTES, TRACKING_ROUTES, WEBHOOK_ROUTES } from '@mlflow-ts/protocol';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { RegistryService } from '../services/registry-service.ts';
+import type { RunKeysService } from '../services/run-keys-service.ts';
 import type { TrackingService } from '../services/tracking-service.ts';
 import type { WebhookService } from '../services/webhook-service.ts';
 import { type ArtifactRoutesDeps, registerArtifactRoutes } from './artifact-routes.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { type RpcHandler, registerRpcRoutes } from './rpc-routes.ts';
+import { registerRunKeysRoute } from './run-keys-route.ts';
 import { UI_PLACEHOLDER_HTML } from './ui-placeholder.ts';
 import { isBuiltUi, registerUiStatic } from './ui-static.ts';
 
@@ -17,6 +19,8 @@ export interface AppDeps {
   webhooks?: WebhookService;
   /** The artifact service and its mode; without it the artifact endpoints are not routed. */
   artifacts?: ArtifactRoutesDeps;
+  /** Our run-keys addition for the web UI's column picker; without it the endpoint is not routed. */
+  runKeys?: RunKeysService;
 }
 
 export interface AppOptions {
@@ -72,6 +76,7 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
     registerRpcRoutes(app, REGISTRY_ROUTES, serviceHandlers(deps.registry), knownPaths, bodyLimit);
   if (deps.webhooks)
     registerRpcRoutes(app, WEBHOOK_ROUTES, serviceHandlers(deps.webhooks), knownPaths, bodyLimit);
+  if (deps.runKeys) registerRunKeysRoute(app, deps.runKeys, knownPaths);
   if (deps.artifacts) {
     const registry = deps.registry;
     const modelVersionUri = registry

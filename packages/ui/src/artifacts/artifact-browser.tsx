@@ -8,6 +8,7 @@ import { artifacts, type FileInfo } from '../api.ts';
 import { Empty, ErrorBox, Loading } from '../common/states.tsx';
 import { useAsync } from '../common/use-async.ts';
 import { parseCsv } from './csv.ts';
+import { SignatureSection } from './signature-table.tsx';
 
 const TEXT =
   /\.(txt|log|json|ya?ml|csv|tsv|md|py|ts|js|cfg|ini|toml|xml)$|(^|\/)(MLmodel|MLproject|requirements\.txt)$/i;
@@ -124,6 +125,15 @@ function TextPreview({ path, text }: { path: string; text: string }) {
         </table>
         {rows.length === 200 && <p className="hint">First 200 rows; download the file for the rest.</p>}
       </div>
+    );
+  }
+  if (/(^|\/)MLmodel$/.test(path)) {
+    // The signature as a table first, then the file as it is.
+    return (
+      <>
+        <SignatureSection mlmodel={text} />
+        <pre className="artifact-text">{text}</pre>
+      </>
     );
   }
   return <pre className="artifact-text">{/\.json$/i.test(path) ? prettyJson(text) : text}</pre>;

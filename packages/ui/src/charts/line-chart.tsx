@@ -1,6 +1,8 @@
 /**
  * A line chart drawn on canvas by uPlot (fast enough for many series of thousands of points). Owns the
  * uPlot instance: created once per series layout, given new data in place, resized with its box.
+ * With `onZoom`, a drag does not zoom into the points already drawn: it reports the x range so the caller
+ * can fetch that range at full resolution; a double-click reports null (zoom out).
  */
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
@@ -16,7 +18,11 @@ export interface LineChartProps {
   log: boolean;
   smooth: number;
   height?: number;
+  onZoom?(range: [number, number] | null): void;
 }
+
+/** Above this many series the legend table would outgrow the chart; the run list names them instead. */
+const MAX_LEGEND = 30;
 
 const X_LABEL: Record<XAxis, string> = { step: 'step', time: 'time', relative: 'seconds since start' };
 
@@ -24,9 +30,13 @@ const X_LABEL: Record<XAxis, string> = { step: 'step', time: 'time', relative: '
 const cssVar = (name: string) =>
   getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 
-export function LineChart({ title, series, x, log, smooth, height = 260 }: LineChartProps) {
+export function LineChart({ title, series, x, log, smooth, height = 260, onZoom }: LineChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  // Read through a ref: a new callback must not rebuild the chart.
+  const zoomTo = useRef(onZoom);
+  zoomTo.current = onZoom;
+  const zoomable = onZoom !== undefined;
 
   const data = useMemo(() => {
     const width = box.current?.clientWidth ?? 800;
@@ -36,7 +46,7 @@ export function LineChart({ title, series, x, log, smooth, height = 260 }: LineC
     return alignSeries(prepared) as uPlot.AlignedData;
   }, [series, smooth]);
 
-  const layout = `${series.map((s) => s.label).join('\n')}|${x}|${log}|${title}`;
+  const layout = `${series.map((s) => s.label).join('\n')}|${x}|${log}|${title}|${zoomable}`;
   // biome-ignore lint/correctness/useExhaustiveDependencies: rebuilt only when the layout changes; data is set below.
   useEffect(() => {
     const el = box.current;
@@ -63,19 +73,35 @@ export function LineChart({ title, series, x, log, smooth, height = 260 }: LineC
           points: { show: false },
         })),
       ],
-      legend: { live: true },
-      cursor: { drag: { x: true, y: false } },
+      legend: { show: series.length <= MAX_LEGEND, live: true },
+      cursor: { drag: { x: true, y: false, setScale: !zoomable } },
+      hooks: {
+        // A counter of finished draws: tests and the bench wait for the chart to be on the canvas.
+        draw: [() => (el.dataset.drawn = String(Number(el.dataset.drawn ?? 0) + 1))],
+        setSelect: [
+          (u) => {
+            if (!zoomTo.current || u.select.width < 2) return;
+            const lo = u.posToVal(u.select.left, 'x');
+            const hi = u.posToVal(u.select.left + u.select.width, 'x');
+            u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+            zoomTo.current([lo, hi]);
+          },
+        ],
+      },
     };
     const p = new uPlot(opts, data, el);
     plot.current = p;
+    const zoomOut = () => zoomTo.current?.(null);
+    if (zoomable) p.over.addEventListener('dblclick', zoomOut);
     const observer = new ResizeObserver(() => p.setSize({ width: el.clientWidth, height }));
     observer.observe(el);
     return () => {
+      p.over.removeEventListener('dblclick', zoomOut);
       observer.disconnect();
       p.destroy();
       plot.current = null;
     };
-  }, [layout, height]);
+  }, [layout, height, zoomable]);
 
   useEffect(() => {
     plot.current?.setData(data);

@@ -1,4 +1,4 @@
-/** Overlaid curves of one metric for all compared runs (one bulk-interval request for up to 100 runs). */
+/** Overlaid curves of one metric for all compared runs (fetched in calls of 100 runs, charts/history.ts). */
 import type { Run } from '@mlflow-ts/client';
 import { ChartControls, MetricChart } from '../charts/metric-chart.tsx';
 import { Empty } from '../common/states.tsx';

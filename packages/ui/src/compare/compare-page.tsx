@@ -58,14 +58,7 @@ export function ComparePage({ route }: { route: CompareRoute }) {
     <article className="compare-page">
       <header>
         <h1>Comparing {runs.data.length} runs</h1>
-        <ul className="run-legend">
-          {labels.map((r, i) => (
-            <li key={r.id}>
-              <span className="swatch" style={{ background: colorAt(i) }} />
-              <Link to={runRoute(r.id)}>{r.label}</Link>
-            </li>
-          ))}
-        </ul>
+        <RunLegend labels={labels} />
       </header>
       <div className="tabs" role="tablist">
         {tabs.map(({ tab, label }) => (
@@ -101,5 +94,29 @@ export function ComparePage({ route }: { route: CompareRoute }) {
           <ParallelPlot runs={runs.data} keys={keys} route={route} />
         ))}
     </article>
+  );
+}
+
+/** Legend entries listed before the rest fold away: a comparison of hundreds must not push the charts off screen. */
+const LEGEND_OPEN = 30;
+
+function RunLegend({ labels }: { labels: { id: string; label: string }[] }) {
+  const entry = (r: { id: string; label: string }, i: number) => (
+    <li key={r.id}>
+      <span className="swatch" style={{ background: colorAt(i) }} />
+      <Link to={runRoute(r.id)}>{r.label}</Link>
+    </li>
+  );
+  const rest = labels.slice(LEGEND_OPEN);
+  return (
+    <>
+      <ul className="run-legend">{labels.slice(0, LEGEND_OPEN).map(entry)}</ul>
+      {rest.length > 0 && (
+        <details>
+          <summary>{rest.length} more runs</summary>
+          <ul className="run-legend">{rest.map((r, i) => entry(r, LEGEND_OPEN + i))}</ul>
+        </details>
+      )}
+    </>
   );
 }

@@ -2,7 +2,9 @@
 import { useState } from 'react';
 import { errorText, registry } from '../api.ts';
 import { formatTime } from '../common/format.ts';
+import { Markdown } from '../common/markdown-view.tsx';
 import { Empty, ErrorBox, Loading } from '../common/states.tsx';
+import { TagBadges } from '../common/tag-editor.tsx';
 import { useAsync } from '../common/use-async.ts';
 import { Link } from '../router.tsx';
 import { runRoute } from '../url-state.ts';
@@ -64,16 +66,15 @@ export default function ModelPage({ name }: { name: string }) {
           ))
         )}
       </section>
-      {(m.tags ?? []).length > 0 && (
-        <section aria-label="Tags">
-          <h3>Tags</h3>
-          {(m.tags ?? []).map((t) => (
-            <span key={t.key} className="badge">
-              {t.key}: {t.value}
-            </span>
-          ))}
-        </section>
-      )}
+      <TagBadges
+        tags={m.tags ?? []}
+        actions={{
+          owner: 'model',
+          set: (key, value) => registry.setModelTag(name, key, value),
+          remove: (key) => registry.deleteModelTag(name, key),
+          changed: model.reload,
+        }}
+      />
       <section aria-label="Versions">
         <h3>Versions</h3>
         {versions.loading && !versions.data ? (
@@ -117,7 +118,7 @@ export default function ModelPage({ name }: { name: string }) {
   );
 }
 
-/** Plain-text description with an edit button; saving replaces it (PATCH …/update, spec §1.4). */
+/** The description rendered as Markdown, with an edit button; saving replaces it (PATCH …/update, spec §1.4). */
 export function DescriptionEditor({ value, onSave }: { value: string; onSave(text: string): Promise<void> }) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(value);
@@ -125,7 +126,7 @@ export function DescriptionEditor({ value, onSave }: { value: string; onSave(tex
   if (!editing) {
     return (
       <section className="description" aria-label="Description">
-        {value ? <p>{value}</p> : <p className="hint">No description.</p>}
+        {value ? <Markdown source={value} /> : <p className="hint">No description.</p>}
         <button
           type="button"
           onClick={() => {
@@ -152,7 +153,13 @@ export function DescriptionEditor({ value, onSave }: { value: string; onSave(tex
         }
       }}
     >
-      <textarea aria-label="Description" rows={4} value={text} onChange={(e) => setText(e.target.value)} />
+      <textarea
+        aria-label="Description"
+        rows={6}
+        placeholder="Markdown: **bold**, *italic*, `code`, [links](https://…), - lists, # headings"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
       <button type="submit">Save</button>
       <button type="button" onClick={() => setEditing(false)}>
         Cancel

@@ -1,8 +1,10 @@
 /** `/models/<name>/versions/<v>`: one version — source run, stage, aliases, tags — and its actions. */
 import { useState } from 'react';
 import { errorText, registry, STAGES } from '../api.ts';
+import { SignatureSection } from '../artifacts/signature-table.tsx';
 import { formatTime } from '../common/format.ts';
-import { ErrorBox, Loading } from '../common/states.tsx';
+import { Empty, ErrorBox, Loading } from '../common/states.tsx';
+import { TagBadges } from '../common/tag-editor.tsx';
 import { useAsync } from '../common/use-async.ts';
 import { Link } from '../router.tsx';
 import { runRoute } from '../url-state.ts';
@@ -114,16 +116,16 @@ export default function VersionPage({ name, version }: { name: string; version: 
           onTransition={(to, archive) => act(() => registry.transitionStage(name, version, to, archive))}
         />
       </section>
-      {(v.tags ?? []).length > 0 && (
-        <section aria-label="Tags">
-          <h3>Tags</h3>
-          {(v.tags ?? []).map((t) => (
-            <span key={t.key} className="badge">
-              {t.key}: {t.value}
-            </span>
-          ))}
-        </section>
-      )}
+      <TagBadges
+        tags={v.tags ?? []}
+        actions={{
+          owner: 'version',
+          set: (key, value) => registry.setVersionTag(name, version, key, value),
+          remove: (key) => registry.deleteVersionTag(name, version, key),
+          changed: mv.reload,
+        }}
+      />
+      <VersionSignature name={name} version={version} />
     </article>
   );
 }
@@ -169,4 +171,26 @@ function StageForm({
       <button type="submit">Transition</button>
     </form>
   );
+}
+
+/** The signature from the version's MLmodel file; a version without one (or without the file) says so. */
+function VersionSignature({ name, version }: { name: string; version: string }) {
+  const mlmodel = useAsync(async () => {
+    const res = await fetch(registry.versionArtifactUrl(name, version, 'MLmodel'));
+    const body = await res.text();
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`HTTP ${res.status}: ${body.slice(0, 500)}`);
+    return body;
+  }, [name, version]);
+  if (mlmodel.loading && mlmodel.data === undefined) return <Loading what="the signature" />;
+  if (mlmodel.error) return <ErrorBox error={mlmodel.error} onRetry={mlmodel.reload} />;
+  if (mlmodel.data == null) {
+    return (
+      <section aria-label="Signature">
+        <h3>Signature</h3>
+        <Empty>No MLmodel file at this version’s source.</Empty>
+      </section>
+    );
+  }
+  return <SignatureSection mlmodel={mlmodel.data} />;
 }

@@ -1,7 +1,10 @@
 /** The overview tab: who, when, from where; then params, metrics, tags and datasets. */
 import type { Run } from '@mlflow-ts/client';
 import { type ReactNode, useState } from 'react';
+import { client } from '../api.ts';
 import { formatDuration, formatNumber, formatTime } from '../common/format.ts';
+import { Markdown } from '../common/markdown-view.tsx';
+import { RemoveTagButton, type TagActions, TagForm } from '../common/tag-editor.tsx';
 import { Link } from '../router.tsx';
 import { type Route, runRoute } from '../url-state.ts';
 import { KeyValueTable } from './key-value-table.tsx';
@@ -10,8 +13,14 @@ type RunRoute = Extract<Route, { page: 'run' }>;
 
 const tagOf = (run: Run, key: string) => run.data.tags?.find((t) => t.key === key)?.value;
 
-export function RunOverview({ run, route }: { run: Run; route: RunRoute }) {
+export function RunOverview({ run, route, onChanged }: { run: Run; route: RunRoute; onChanged(): void }) {
   const { info, data } = run;
+  const tagActions: TagActions = {
+    owner: 'run',
+    set: (key, value) => client.setTag(info.run_id, key, value),
+    remove: (key) => client.deleteTag(info.run_id, key),
+    changed: onChanged,
+  };
   const [systemTags, setSystemTags] = useState(false);
   const parent = tagOf(run, 'mlflow.parentRunId');
   const commit = tagOf(run, 'mlflow.source.git.commit');
@@ -54,7 +63,11 @@ export function RunOverview({ run, route }: { run: Run; route: RunRoute }) {
           </div>
         ))}
       </dl>
-      {note && <p className="description">{note}</p>}
+      {note && (
+        <section className="description" aria-label="Description">
+          <Markdown source={note} />
+        </section>
+      )}
       <div className="kv-columns">
         <KeyValueTable
           title="Parameters"
@@ -74,7 +87,12 @@ export function RunOverview({ run, route }: { run: Run; route: RunRoute }) {
         />
         <KeyValueTable
           title="Tags"
-          rows={tags.map((t) => ({ key: t.key, value: t.value }))}
+          rows={tags.map((t) => ({
+            key: t.key,
+            value: t.value,
+            actions: <RemoveTagButton tagKey={t.key} actions={tagActions} />,
+          }))}
+          footer={<TagForm actions={tagActions} />}
           extraHeader={
             <label className="check-label small">
               <input type="checkbox" checked={systemTags} onChange={(e) => setSystemTags(e.target.checked)} />{' '}

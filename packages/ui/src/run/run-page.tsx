@@ -58,7 +58,7 @@ function RunDetails({ run, route, onChanged }: { run: Run; route: RunRoute; onCh
         ))}
       </div>
       <Suspense fallback={<Loading what="the view" />}>
-        {route.tab === 'overview' && <RunOverview run={run} route={route} />}
+        {route.tab === 'overview' && <RunOverview run={run} route={route} onChanged={onChanged} />}
         {route.tab === 'charts' && <RunCharts run={run} route={route} />}
         {route.tab === 'artifacts' && (
           <ArtifactBrowser

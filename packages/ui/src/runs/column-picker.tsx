@@ -1,10 +1,14 @@
 /**
- * Chooses param, metric and tag columns. Keys are collected from the runs loaded so far, only when the
- * picker is opened, and a key typed by hand can be added even if no loaded run has it yet.
+ * Chooses param, metric and tag columns. When the picker opens it asks the server for every key of the
+ * open experiments' runs (our run-keys endpoint), merged with the keys of the runs loaded so far (which
+ * may be newer than the answer); a key typed by hand can be added even if neither knows it yet.
  */
 import type { Run } from '@mlflow-ts/client';
 import { useMemo, useState } from 'react';
-import { type ColumnKind, columnId, discoverKeys } from './columns.ts';
+import { runKeys } from '../api.ts';
+import { ErrorBox } from '../common/states.tsx';
+import { useAsync } from '../common/use-async.ts';
+import { type ColumnKind, columnId, discoverKeys, mergeKeys } from './columns.ts';
 
 const KINDS: { kind: Exclude<ColumnKind, 'attr'>; title: string }[] = [
   { kind: 'metric', title: 'Metrics' },
@@ -14,7 +18,12 @@ const KINDS: { kind: Exclude<ColumnKind, 'attr'>; title: string }[] = [
 /** A long key list is cut; the search box narrows it. */
 const MAX_LISTED = 300;
 
-export function ColumnPicker(props: { runs: Run[]; chosen: string[]; onChange(cols: string[]): void }) {
+export function ColumnPicker(props: {
+  experimentIds: string[];
+  runs: Run[];
+  chosen: string[];
+  onChange(cols: string[]): void;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <div className="popover-anchor">
@@ -27,13 +36,18 @@ export function ColumnPicker(props: { runs: Run[]; chosen: string[]; onChange(co
 }
 
 function PickerPanel(props: {
+  experimentIds: string[];
   runs: Run[];
   chosen: string[];
   onChange(cols: string[]): void;
   onClose(): void;
 }) {
   const [search, setSearch] = useState('');
-  const keys = useMemo(() => discoverKeys(props.runs), [props.runs]);
+  const server = useAsync(() => runKeys(props.experimentIds), [props.experimentIds.join(',')]);
+  const keys = useMemo(
+    () => (server.data ? mergeKeys(server.data, discoverKeys(props.runs)) : discoverKeys(props.runs)),
+    [server.data, props.runs],
+  );
   const chosen = new Set(props.chosen);
   const toggle = (id: string) =>
     props.onChange(chosen.has(id) ? props.chosen.filter((c) => c !== id) : [...props.chosen, id]);
@@ -54,6 +68,11 @@ function PickerPanel(props: {
           Done
         </button>
       </div>
+      {server.loading && <p className="hint">Loading the experiment’s keys…</p>}
+      {server.error !== undefined && <ErrorBox error={server.error} onRetry={server.reload} />}
+      {server.data?.truncated && (
+        <p className="hint">The experiment has more keys than listed: search or type a key to add it.</p>
+      )}
       {KINDS.map(({ kind, title }) => {
         const matching = keys[kind].filter((k) => k.toLowerCase().includes(needle));
         return (

@@ -5,6 +5,7 @@ import {
   cellValue,
   defaultColumns,
   discoverKeys,
+  mergeKeys,
   orderByFor,
   parseColumn,
   visibleColumns,
@@ -85,4 +86,14 @@ describe('column model', () => {
       'param:p',
     ]);
   });
+});
+
+it('mergeKeys: the server’s keys and the loaded runs’ keys, united and sorted', () => {
+  assert.deepEqual(
+    mergeKeys(
+      { metrics: ['loss', 'acc'], params: ['lr'], tags: [] },
+      { metric: ['new_metric', 'loss'], param: [], tag: ['team'] },
+    ),
+    { metric: ['acc', 'loss', 'new_metric'], param: ['lr'], tag: ['team'] },
+  );
 });

@@ -121,6 +121,15 @@ export function discoverKeys(runs: readonly Run[]): KnownKeys {
   return { metric: sorted(metric), param: sorted(param), tag: sorted(tag) };
 }
 
+/** The union of two key lists per kind (server keys and loaded-run keys), sorted. */
+export function mergeKeys(
+  a: { metrics: string[]; params: string[]; tags: string[] },
+  b: KnownKeys,
+): KnownKeys {
+  const merge = (x: string[], y: string[]) => [...new Set([...x, ...y])].sort((p, q) => p.localeCompare(q));
+  return { metric: merge(a.metrics, b.metric), param: merge(a.params, b.param), tag: merge(a.tags, b.tag) };
+}
+
 /** Until the user picks columns: a few metrics and params of the first runs, so the table says something. */
 export function defaultColumns(runs: readonly Run[], perKind = 3): string[] {
   const keys = discoverKeys(runs.slice(0, 50));

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { MetricStore, Page } from '../tracking-store.ts';
 import type { SqlDialect } from './dialect.ts';
 import { toMetric } from './row-mappers.ts';
+import { gapFreeSpans, sampledStepsOfSpans } from './sampled-steps.ts';
 
 /** Rows fetched per round trip when streaming a whole history. */
 const STREAM_CHUNK = 10_000;
@@ -122,15 +123,15 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
     // division below into a float one. Both are integers we computed, never user text.
     const m = sql.lit(Math.max(Math.trunc(maxResults), 2) - 1);
     const limit = sql.lit(Math.trunc(maxResults));
-    const { rows } = await sql<{
-      run_uuid: string;
-      key: string;
-      value: number;
-      timestamp: number;
-      step: number;
-      is_nan: boolean | number;
-    }>`
-      WITH in_range AS (
+    // Runs logged at consecutive steps (the usual training loop): the same steps, chosen without
+    // numbering every step in SQL (sampled-steps.ts). A history with gaps takes the general query.
+    const spans = await gapFreeSpans(this.dialect, runIds, key, query);
+    if (spans?.length === 0) return [];
+    const sampledSteps = spans
+      ? sql`sampled (step) AS (VALUES ${sql.join(
+          sampledStepsOfSpans(spans, maxResults).map((s) => sql`(${sql.lit(s)})`),
+        )}),`
+      : sql`in_range AS (
         SELECT run_uuid, step FROM metrics WHERE key = ${key} AND run_uuid IN (${ids}) ${range}
       ),
       distinct_steps AS (SELECT DISTINCT step FROM in_range),
@@ -143,7 +144,16 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
            OR (i * ${m}) / (c - 1) <> ((i - 1) * ${m}) / (c - 1)
         UNION SELECT MIN(step) FROM in_range GROUP BY run_uuid
         UNION SELECT MAX(step) FROM in_range GROUP BY run_uuid
-      ),
+      ),`;
+    const { rows } = await sql<{
+      run_uuid: string;
+      key: string;
+      value: number;
+      timestamp: number;
+      step: number;
+      is_nan: boolean | number;
+    }>`
+      WITH ${sampledSteps}
       points AS (
         SELECT run_uuid, key, value, timestamp, step, is_nan,
                ROW_NUMBER() OVER (PARTITION BY run_uuid ORDER BY step, timestamp, value) AS n

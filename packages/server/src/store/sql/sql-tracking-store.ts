@@ -14,6 +14,7 @@ import { type DatabaseOptions, openDatabase } from './open-database.ts';
 import { SqlPurgeStore } from './purge-store.ts';
 import { SqlRegistryStore } from './registry-store.ts';
 import { SqlRunInputs } from './run-inputs.ts';
+import { SqlRunKeysStore } from './run-keys-store.ts';
 import { SqlRunStore } from './run-store.ts';
 import { searchRuns } from './search-runs-sql.ts';
 import { SqlWebhookStore } from './webhook-store.ts';
@@ -38,7 +39,11 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
     this.registry = new SqlRegistryStore(dialect, options.now);
     this.webhooks = new SqlWebhookStore(dialect);
     this.purge = new SqlPurgeStore(dialect);
+    this.runKeys = new SqlRunKeysStore(dialect);
   }
+
+  /** Distinct metric/param/tag keys per experiment, for the web UI (our addition). */
+  readonly runKeys: SqlRunKeysStore;
 
   /** Permanent deletion for `mlflow-ts gc`. */
   readonly purge: SqlPurgeStore;
