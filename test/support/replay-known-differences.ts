@@ -244,7 +244,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
 ];
 
 /**
- * Routes this server does not implement yet (issue 3: the UI's model-version artifact route). A step on one of them is
+ * Routes this server does not implement yet (none today; the list stays for new recordings). A step on one of them is
  * reported as "not implemented" when the server answers 404 ENDPOINT_NOT_FOUND, and so are the steps that
  * use its output. Once a route is implemented its steps are compared like any other, so this list can
  * only shrink the skips, never hide a wrong answer.

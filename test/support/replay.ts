@@ -299,7 +299,7 @@ export async function replayExchanges(
     }
     if (isUnimplemented(ex.request.path, ours)) {
       skipped.add(ex.seq);
-      outcomes.push({ seq: ex.seq, kind: 'unimplemented', detail: 'route not implemented (issue 3)' });
+      outcomes.push({ seq: ex.seq, kind: 'unimplemented', detail: 'route not implemented' });
       continue;
     }
     if (known && answerMatches(known.ours, ours, ex, values.translate)) {
@@ -353,7 +353,7 @@ function summarize(file: string, dialect: Dialect, outcomes: readonly Outcome[])
   return (
     `${file} [${dialect}]: ${outcomes.length} exchanges: ${count((o) => o.kind === 'matched')} matched, ` +
     `${known.length} known differences (${known.length - bugs} deliberate, ${bugs} bugs), ` +
-    `${skipped} skipped as not implemented (issue 3${dependents ? `; ${dependents} of them use a skipped step's output` : ''}), ` +
+    `${skipped} skipped as not implemented${dependents ? ` (${dependents} of them use a skipped step's output)` : ''}, ` +
     `${count((o) => o.kind === 'mismatch')} mismatches` +
     (stale.length
       ? `; stale KNOWN_DIFFERENCES entries (now matching, remove them): seq ${stale.join(', ')}`
