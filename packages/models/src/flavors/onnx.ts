@@ -4,7 +4,7 @@
  * frame out with one column per graph output; a tensor or dict in gives {output name: array}.
  */
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { ModelError } from '../errors.ts';
 import type { FlavorConfig, MLmodel } from '../format/mlmodel.ts';
 import type { Column, Frame, ModelInput, Tensor, TensorDict, TypedArray } from '../input/model-input.ts';
@@ -82,8 +82,12 @@ export async function loadOnnxModel(
 ): Promise<LoadedModel> {
   const file = join(dir, String(conf.data ?? 'model.onnx'));
   let session: ort.InferenceSession;
+  let runtime: typeof ort;
   try {
-    session = await ort.InferenceSession.create(file, sessionOptions(conf, options));
+    // Loaded on first use, not at import: processes that never score (the tracking server, whose CLI bundle
+    // contains this module) would otherwise carry onnxruntime's ~15 MB.
+    runtime = await import('onnxruntime-node');
+    session = await runtime.InferenceSession.create(file, sessionOptions(conf, options));
   } catch (err) {
     throw new ModelError(
       'INVALID_PARAMETER_VALUE',
@@ -105,7 +109,7 @@ export async function loadOnnxModel(
     metadata,
     batchable: true,
     async predict(input: ModelInput): Promise<Prediction> {
-      const feeds = buildFeeds(ort, inputs, input);
+      const feeds = buildFeeds(runtime, inputs, input);
       let result: ort.InferenceSession.OnnxValueMapType;
       try {
         result = await session.run(feeds);

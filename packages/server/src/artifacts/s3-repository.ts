@@ -5,22 +5,11 @@
  * passes them here.
  */
 import { Agent } from 'node:https';
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-  S3ServiceException,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type * as S3 from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import type * as Storage from '@aws-sdk/lib-storage';
 import { MlflowError } from '../core/mlflow-error.ts';
 import { assertRelativeArtifactPath } from './artifact-path.ts';
 import type {
@@ -30,6 +19,19 @@ import type {
   ByteRange,
   UploadedPart,
 } from './artifact-repository.ts';
+
+/**
+ * The AWS SDK is loaded when the first S3 store is opened, not with this module: it costs ~26 MB of
+ * memory, which a server on local disk should not carry. (`require`: opening a store stays synchronous.)
+ */
+let sdk: { s3: typeof S3; storage: typeof Storage } | undefined;
+function aws(): { s3: typeof S3; storage: typeof Storage } {
+  if (!sdk) {
+    const require = createRequire(import.meta.url);
+    sdk = { s3: require('@aws-sdk/client-s3'), storage: require('@aws-sdk/lib-storage') };
+  }
+  return sdk;
+}
 
 export interface S3Settings {
   /** MLFLOW_S3_ENDPOINT_URL: a non-AWS endpoint; implies path-style addressing. */
@@ -79,11 +81,11 @@ export function createS3Client(settings: S3Settings): S3Client {
     };
   }
   if (settings.ignoreTls) config.requestHandler = { httpsAgent: new Agent({ rejectUnauthorized: false }) };
-  return new S3Client(config);
+  return new (aws().s3.S3Client)(config);
 }
 
 function status(err: unknown): number | undefined {
-  return err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
+  return err instanceof aws().s3.S3ServiceException ? err.$metadata.httpStatusCode : undefined;
 }
 
 /** S3 answers a missing key with 404 (NoSuchKey, NotFound) and an unknown upload with NoSuchUpload. */
@@ -138,7 +140,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
     do {
       const page = await this.client
         .send(
-          new ListObjectsV2Command({
+          new (aws().s3.ListObjectsV2Command)({
             Bucket: this.bucket,
             Prefix: prefix,
             Delimiter: delimiter,
@@ -174,7 +176,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
     if (path !== '') {
       try {
         const head = await this.client.send(
-          new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(path) }),
+          new (aws().s3.HeadObjectCommand)({ Bucket: this.bucket, Key: this.key(path) }),
         );
         return { isDir: false, size: head.ContentLength ?? 0 };
       } catch (err) {
@@ -183,7 +185,13 @@ export class S3ArtifactRepository implements ArtifactRepository {
     }
     // Directories exist in S3 only as key prefixes.
     const page = await this.client
-      .send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.dirPrefix(path), MaxKeys: 1 }))
+      .send(
+        new (aws().s3.ListObjectsV2Command)({
+          Bucket: this.bucket,
+          Prefix: this.dirPrefix(path),
+          MaxKeys: 1,
+        }),
+      )
       .catch((err) => {
         throw storageError(err);
       });
@@ -195,7 +203,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
   async read(path: string, range?: ByteRange): Promise<Readable> {
     try {
       const res = await this.client.send(
-        new GetObjectCommand({
+        new (aws().s3.GetObjectCommand)({
           Bucket: this.bucket,
           Key: this.key(path),
           ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
@@ -226,7 +234,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
       // Length known up front: one streamed PutObject, nothing buffered, and no multipart support needed.
       try {
         await this.client.send(
-          new PutObjectCommand({
+          new (aws().s3.PutObjectCommand)({
             Bucket: this.bucket,
             Key: this.key(path),
             Body: body,
@@ -243,7 +251,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
     body.on('data', (chunk: Buffer) => {
       size += chunk.length;
     });
-    const upload = new Upload({
+    const upload = new (aws().storage.Upload)({
       client: this.client,
       queueSize: UPLOAD_QUEUE_SIZE,
       partSize: UPLOAD_PART_SIZE,
@@ -275,7 +283,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       await this.client
         .send(
-          new DeleteObjectsCommand({
+          new (aws().s3.DeleteObjectsCommand)({
             Bucket: this.bucket,
             Delete: { Objects: keys.slice(i, i + DELETE_BATCH).map((Key) => ({ Key })), Quiet: true },
           }),
@@ -289,7 +297,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
   async createMultipartUpload(path: string): Promise<string> {
     if (path === '') throw MlflowError.invalidParameter('An artifact path naming a file is required.');
     const res = await this.client
-      .send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: this.key(path) }))
+      .send(new (aws().s3.CreateMultipartUploadCommand)({ Bucket: this.bucket, Key: this.key(path) }))
       .catch((err) => {
         // Some S3-compatible stores (s3rver) have no multipart API. MLflow's client recognises this
         // message prefix and falls back to a single PUT (spec §1.5, §13.17).
@@ -327,7 +335,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
     }
     try {
       const res = await this.client.send(
-        new UploadPartCommand({
+        new (aws().s3.UploadPartCommand)({
           Bucket: this.bucket,
           Key: this.key(path),
           UploadId: uploadId,
@@ -350,7 +358,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
     const ordered = [...parts].sort((a, b) => a.partNumber - b.partNumber);
     try {
       await this.client.send(
-        new CompleteMultipartUploadCommand({
+        new (aws().s3.CompleteMultipartUploadCommand)({
           Bucket: this.bucket,
           Key: this.key(path),
           UploadId: uploadId,
@@ -367,7 +375,11 @@ export class S3ArtifactRepository implements ArtifactRepository {
   async abortMultipartUpload(path: string, uploadId: string): Promise<void> {
     try {
       await this.client.send(
-        new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.key(path), UploadId: uploadId }),
+        new (aws().s3.AbortMultipartUploadCommand)({
+          Bucket: this.bucket,
+          Key: this.key(path),
+          UploadId: uploadId,
+        }),
       );
     } catch (err) {
       throw this.uploadError(uploadId, err);

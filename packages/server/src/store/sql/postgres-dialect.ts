@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { Kysely, PostgresDialect as KyselyPostgresDialect, type RawBuilder, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { MlflowError } from '../../core/mlflow-error.ts';
 import type { MetricRow, SqlDialect, Trx } from './dialect.ts';
 import type { Database } from './schema.ts';
@@ -12,6 +13,14 @@ export interface PostgresOptions {
 
 const INT8_OID = 20;
 
+/**
+ * `pg` is required when a PostgreSQL store is opened, not imported with this module: a server on SQLite
+ * would otherwise load the driver (~15 MB) for nothing. (`require` keeps opening the store synchronous.)
+ */
+function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg;
+}
+
 export class PostgresDialect implements SqlDialect {
   readonly name = 'postgresql' as const;
   readonly ilike = 'ilike' as const;
@@ -19,7 +28,8 @@ export class PostgresDialect implements SqlDialect {
   private readonly pool: pg.Pool;
 
   constructor(options: PostgresOptions) {
-    this.pool = new pg.Pool({
+    const driver = loadPg();
+    this.pool = new driver.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       // BIGINT columns hold epoch-ms timestamps and steps; all fit in a double, and the wire wants numbers.
@@ -27,7 +37,7 @@ export class PostgresDialect implements SqlDialect {
         getTypeParser: ((oid: number, format?: string) =>
           oid === INT8_OID
             ? (v: string) => Number(v)
-            : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+            : driver.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
     // An idle pooled connection can fail (server restart, network cut). pg-pool drops that client and the
