@@ -1,40 +1,12 @@
-/**
- * Webhook input rules (spec §1.9): event pairs, URL, status. MLflow 3.x accepts the registry and prompt
- * pairs; we also accept the events our services announce beyond those (see services/events.ts).
- */
+/** Webhook input rules (spec §1.9): event pairs, URL, status. */
 import type { WebhookEvent, WebhookStatus } from '@mlflow-ts/protocol';
+import { EVENT_NAMES } from './event-names.ts';
 import { MlflowError } from './mlflow-error.ts';
 
 const invalid = MlflowError.invalidParameter;
 
-/** `entity.action` in lower case, as delivery payloads name them. */
-export const WEBHOOK_EVENT_PAIRS: readonly string[] = [
-  // MLflow 3.x
-  'registered_model.created',
-  'model_version.created',
-  'model_version_tag.set',
-  'model_version_tag.deleted',
-  'model_version_alias.created',
-  'model_version_alias.deleted',
-  'prompt.created',
-  'prompt_version.created',
-  'prompt_tag.set',
-  'prompt_tag.deleted',
-  'prompt_version_tag.set',
-  'prompt_version_tag.deleted',
-  'prompt_alias.created',
-  'prompt_alias.deleted',
-  // ours
-  'registered_model.renamed',
-  'registered_model.deleted',
-  'registered_model_tag.set',
-  'registered_model_tag.deleted',
-  'model_version.transitioned',
-  'model_version.deleted',
-  'run.finished',
-  'run.failed',
-  'experiment.created',
-];
+/** `entity.action` in lower case, as delivery payloads name them: every event the server announces. */
+export const WEBHOOK_EVENT_PAIRS: readonly string[] = EVENT_NAMES;
 
 /** `{entity: "MODEL_VERSION", action: "CREATED"}` (either case) → `model_version.created`. */
 export function eventKey(event: { entity?: string; action?: string }): string {
