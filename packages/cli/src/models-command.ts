@@ -66,15 +66,24 @@ export function registerModelsCommand(program: Command): void {
 
   models
     .command('predict')
-    .description('Score a CSV or JSON-lines file, streaming (memory stays flat), on several threads')
+    .description('Score a CSV, JSON-lines or parquet file, streaming (memory stays flat), on several threads')
     .requiredOption('-m, --model-uri <uri>', 'model directory, file://, runs:/ or models:/ URI')
     .option('--tracking-uri <uri>', 'tracking server for runs:/ and models:/ URIs (MLFLOW_TRACKING_URI)')
-    .option('-i, --input-path <path>', 'input file: .csv, or .jsonl / .ndjson (one record per line)')
-    .option('-o, --output-path <path>', 'output file (.csv or .jsonl); stdout if absent')
-    .option('-t, --content-type <type>', 'input format when the extension does not say: csv or json')
+    .option(
+      '-i, --input-path <path>',
+      'input file: .csv, .parquet, or .jsonl / .ndjson (one record per line); stdin if absent',
+    )
+    .option(
+      '-o, --output-path <path>',
+      'output file: .csv, .parquet (row groups of 65536 rows), else JSON lines; stdout (JSON lines) if absent',
+    )
+    .option('-t, --content-type <type>', 'input format when the extension does not say: csv, json or parquet')
     .option('--threads <n>', 'inference threads (default: all cores)')
     .option('--chunk-bytes <n>', 'input bytes (whole rows) per inference call (default 65536)')
-    .option('--chunk-rows <n>', 'older form of --chunk-bytes: about n rows of numeric CSV (n × 16 bytes)')
+    .option(
+      '--chunk-rows <n>',
+      'rows per inference call for parquet input (default 4096); for text, about n × 16 bytes',
+    )
     .option('--no-progress', 'do not draw a progress bar')
     .option('--env-manager <name>', 'accepted for compatibility; models run on Node')
     .helpOption('--help', 'display help for command')

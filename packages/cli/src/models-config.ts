@@ -148,10 +148,14 @@ export interface ModelsPredictConfig {
   readonly modelUri: string;
   readonly inputPath: string | null;
   readonly outputPath: string | null;
-  readonly format: 'csv' | 'jsonl';
+  readonly format: 'csv' | 'jsonl' | 'parquet';
+  /** From the output file's extension: .csv, .parquet, else JSON lines (also for stdout). */
+  readonly outputFormat: 'csv' | 'jsonl' | 'parquet';
   readonly threads: number;
   /** Bytes of input rows per inference call (whole rows; see predict-stream.ts for why 64 KB). */
   readonly chunkBytes: number;
+  /** Parquet rows per inference call: --chunk-rows, else chunkBytes / 16 (4096 by default). */
+  readonly chunkRows: number;
   readonly progress: boolean;
   readonly trackingUri: string | null;
   readonly modelCacheDir: string;
@@ -162,25 +166,31 @@ export function modelsPredictConfig(
   env: Env,
 ): ModelsPredictConfig {
   const input = (flags.inputPath as string | undefined) ?? null;
+  const output = (flags.outputPath as string | undefined) ?? null;
   const type = flags.contentType as string | undefined;
-  let format: 'csv' | 'jsonl';
+  if (type !== undefined && !['csv', 'json', 'parquet'].includes(type))
+    throw new Error(`--content-type must be csv, json or parquet, got '${type}'`);
+  let format: 'csv' | 'jsonl' | 'parquet';
   if (type === 'csv' || (!type && input && /\.csv$/i.test(input))) format = 'csv';
-  else if (type === 'json' || (!type && input && /\.(jsonl|ndjson|json)$/i.test(input))) format = 'jsonl';
-  else if (input && /\.parquet$/i.test(input)) {
-    throw new Error(
-      'Parquet input is not supported yet (no parquet reader is installed); convert to CSV or JSON lines.',
-    );
-  } else format = 'jsonl';
+  else if (type === 'parquet' || (!type && input && /\.parquet$/i.test(input))) format = 'parquet';
+  else format = 'jsonl';
+  // Parquet is read from the footer backwards, so it needs a file, not a pipe.
+  if (format === 'parquet' && !input) throw new Error('Parquet input needs -i <file> (stdin cannot be read)');
+  const outputFormat =
+    output && /\.csv$/i.test(output) ? 'csv' : output && /\.parquet$/i.test(output) ? 'parquet' : 'jsonl';
+  // --chunk-rows (older flag) is turned into bytes at ~16 bytes a row of numeric CSV, and back.
+  const chunkBytes = flags.chunkRows
+    ? int('--chunk-rows', flags.chunkRows as string, 4096, 1, 10_000_000) * 16
+    : int('--chunk-bytes', flags.chunkBytes as string | undefined, 65536, 256, 1 << 30);
   return Object.freeze({
     modelUri: flags.modelUri as string,
     inputPath: input,
-    outputPath: (flags.outputPath as string | undefined) ?? null,
+    outputPath: output,
     format,
+    outputFormat,
     threads: int('--threads', flags.threads as string | undefined, availableParallelism(), 1, 256),
-    // --chunk-rows (older flag) is turned into bytes at ~16 bytes a row of numeric CSV.
-    chunkBytes: flags.chunkRows
-      ? int('--chunk-rows', flags.chunkRows as string, 4096, 1, 10_000_000) * 16
-      : int('--chunk-bytes', flags.chunkBytes as string | undefined, 65536, 256, 1 << 30),
+    chunkBytes,
+    chunkRows: Math.max(1, Math.round(chunkBytes / 16)),
     progress: flags.progress !== false,
     ...remote(flags, env),
   });

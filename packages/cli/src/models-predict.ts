@@ -1,6 +1,7 @@
 /**
- * `models predict`: streams a CSV or JSON-lines file through the model on all cores with a progress
- * bar on stderr (by bytes read), writing CSV or JSON lines (one prediction per input row).
+ * `models predict`: streams a CSV, JSON-lines or parquet file through the model on all cores with a
+ * progress bar on stderr (by bytes read for text, rows read for parquet), writing CSV, JSON lines or
+ * parquet (one prediction per input row).
  */
 
 import { once } from 'node:events';
@@ -20,14 +21,18 @@ function writer(out: Writable) {
 export async function runModelsPredict(config: ModelsPredictConfig): Promise<void> {
   const dir = await resolveModelDir(config.modelUri, config);
   const pool = await WorkerPool.start(dir, config.threads, { intraOpNumThreads: 1 });
-  const input = config.inputPath
-    ? createReadStream(config.inputPath, { highWaterMark: config.chunkBytes })
-    : process.stdin;
+  const parquetIn = config.format === 'parquet';
+  const input = parquetIn
+    ? undefined
+    : config.inputPath
+      ? createReadStream(config.inputPath, { highWaterMark: config.chunkBytes })
+      : process.stdin;
   const out: Writable = config.outputPath ? createWriteStream(config.outputPath) : process.stdout;
-  const outputFormat = config.outputPath && /\.csv$/i.test(config.outputPath) ? 'csv' : 'jsonl';
-  const total = config.inputPath ? statSync(config.inputPath).size : 0;
   const showBar =
-    config.progress && total > 0 && process.stderr.isTTY !== false && config.outputPath !== null;
+    config.progress &&
+    config.inputPath !== null &&
+    process.stderr.isTTY !== false &&
+    config.outputPath !== null;
   const bar = showBar
     ? new cliProgress.SingleBar(
         {
@@ -38,22 +43,29 @@ export async function runModelsPredict(config: ModelsPredictConfig): Promise<voi
       )
     : null;
   const started = performance.now();
-  bar?.start(total, 0, { rows: 0, rate: 0 });
+  let barTotal = -1;
   try {
     const { rows } = await predictStream({
       pool,
-      input,
+      ...(input ? { input } : {}),
+      ...(config.inputPath ? { inputPath: config.inputPath } : {}),
       inputFormat: config.format,
-      outputFormat,
+      outputFormat: config.outputFormat,
       write: writer(out),
       chunkBytes: config.chunkBytes,
-      onProgress: (bytes, rowsDone) =>
-        bar?.update(bytes, {
+      chunkRows: config.chunkRows,
+      totalBytes: config.inputPath && !parquetIn ? statSync(config.inputPath).size : 0,
+      onProgress: (done, rowsDone, total) => {
+        if (!bar || total <= 0) return;
+        if (barTotal < 0) bar.start(total, 0, { rows: 0, rate: 0 });
+        barTotal = total;
+        bar.update(done, {
           rows: rowsDone,
           rate: Math.round(rowsDone / ((performance.now() - started) / 1000)),
-        }),
+        });
+      },
     });
-    bar?.update(total);
+    if (barTotal > 0) bar?.update(barTotal);
     bar?.stop();
     const seconds = (performance.now() - started) / 1000;
     if (config.outputPath) {

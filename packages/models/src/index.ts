@@ -3,7 +3,11 @@
  * flavors, the scoring server and batch prediction.
  */
 
-export { type PredictStreamOptions, predictStream } from './batch/predict-stream.ts';
+export { openFileBuffer } from './batch/file-buffer.ts';
+export { type PlannedColumn, planParquetColumns } from './batch/parquet-plan.ts';
+export { DEFAULT_ROW_GROUP_ROWS, ParquetSink } from './batch/parquet-sink.ts';
+export { type InputFormat, type PredictStreamOptions, predictStream } from './batch/predict-stream.ts';
+export type { OutputFormat } from './batch/score-chunk.ts';
 export { DriftHub, type DriftHubOptions, type DriftReport } from './drift/hub.ts';
 export type { DriftEvent, DriftThresholds, FeatureDrift } from './drift/monitor.ts';
 export {

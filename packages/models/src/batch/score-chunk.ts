@@ -14,6 +14,9 @@ import type { ParsedData } from '../input/parse-request.ts';
 import { prepareInput } from '../input/prepare-input.ts';
 import { columnCells, frameRowsJson, jsonValue } from '../output/format-predictions.ts';
 
+/** parquet output leaves the thread as columns (output-table.ts), the others as text lines. */
+export type OutputFormat = 'csv' | 'jsonl' | 'parquet';
+
 export interface ChunkJob {
   text: string;
   inputFormat: 'csv' | 'jsonl';
@@ -27,20 +30,17 @@ export interface ChunkJob {
 }
 
 /** A chunk as it travels to an inference thread: the rows as UTF-8 bytes (moved, not copied). */
-export type ChunkBytesJob = Omit<ChunkJob, 'text'> & { bytes: Uint8Array };
+export type ChunkBytesJob = Omit<ChunkJob, 'text' | 'outputFormat'> & {
+  bytes: Uint8Array;
+  outputFormat: OutputFormat;
+};
 
 export interface ChunkTextResult {
   out: string;
   rows: number;
 }
 
-/** What the thread sends back: the output lines as UTF-8 bytes. */
-export interface ChunkResult {
-  out: Uint8Array;
-  rows: number;
-}
-
-function parseChunk(job: ChunkJob): ParsedData {
+function parseChunk(job: Omit<ChunkJob, 'outputFormat'>): ParsedData {
   if (job.inputFormat === 'csv') {
     const width = job.header!.length;
     let rows: (string | null)[][];
@@ -141,35 +141,44 @@ export function frameLines(f: Frame, format: 'csv' | 'jsonl', withHeader: boolea
   return lines;
 }
 
-function chunkInput(model: LoadedModel, job: ChunkJob): ModelInput {
+export function chunkInput(model: LoadedModel, job: Omit<ChunkJob, 'outputFormat'>): ModelInput {
   const schema = model.metadata.signature?.inputs ?? null;
   const fast = job.inputFormat === 'csv' ? fastCsvFrame(job.text, job.header!, schema) : null;
   return fast ?? prepareInput(parseChunk(job), schema);
 }
 
-export async function scoreChunk(model: LoadedModel, job: ChunkJob): Promise<ChunkTextResult> {
-  const sig = model.metadata.signature;
-  const input = chunkInput(model, job);
+/** Runs the model on one chunk's input (a frame, or a tensor for tensor signatures). */
+export async function predictChunk(
+  model: LoadedModel,
+  input: ModelInput,
+): Promise<{ prediction: Prediction; rows: number }> {
   const rows = input.kind === 'frame' ? input.rows : 1;
-  if (rows === 0) return { out: '', rows: 0 };
-  const prediction = await model.predict(input, enforceParams(null, sig?.params ?? null));
+  const sig = model.metadata.signature;
+  return { prediction: await model.predict(input, enforceParams(null, sig?.params ?? null)), rows };
+}
+
+/** A chunk's predictions as CSV or JSON lines. */
+export function predictionText(
+  prediction: Prediction,
+  rows: number,
+  format: 'csv' | 'jsonl',
+  withHeader: boolean,
+): ChunkTextResult {
   if (prediction.kind === 'frame' && prediction.columns.length > 0) {
-    const lines = frameLines(prediction, job.outputFormat, job.withHeader);
+    const lines = frameLines(prediction, format, withHeader);
     return { out: lines.length ? `${lines.join('\n')}\n` : '', rows: prediction.rows };
   }
   const outRows = predictionRows(prediction, rows);
-  const lines = rowLines(outRows, job.outputFormat, job.withHeader);
+  const lines = rowLines(outRows, format, withHeader);
   return { out: lines.length ? `${lines.join('\n')}\n` : '', rows: outRows.length };
 }
 
-const decoder = new TextDecoder();
-const encoder = new TextEncoder();
-
-/** scoreChunk on bytes, for the inference thread. */
-export async function scoreChunkBytes(model: LoadedModel, job: ChunkBytesJob): Promise<ChunkResult> {
-  const { bytes, ...rest } = job;
-  const result = await scoreChunk(model, { ...rest, text: decoder.decode(bytes) });
-  return { out: encoder.encode(result.out), rows: result.rows };
+/** A text chunk scored to text (the CSV / JSON-lines path; parquet output goes through score-job.ts). */
+export async function scoreChunk(model: LoadedModel, job: ChunkJob): Promise<ChunkTextResult> {
+  const input = chunkInput(model, job);
+  if ((input.kind === 'frame' ? input.rows : 1) === 0) return { out: '', rows: 0 };
+  const { prediction, rows } = await predictChunk(model, input);
+  return predictionText(prediction, rows, job.outputFormat, job.withHeader);
 }
 
 /** Output lines from per-row values (records or plain values): the general path. */

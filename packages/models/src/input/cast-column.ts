@@ -58,7 +58,7 @@ function toInt(v: unknown, column: string, type: ScalarType): number {
   throw conversionError(column, type, `ValueError("invalid literal for int() with base 10: ${pyRepr(v)}")`);
 }
 
-function nullInRequired(column: string, t: DataType, row: number): ModelError {
+export function nullInRequired(column: string, t: DataType, row: number): ModelError {
   return invalidParameter(
     `Failed to enforce schema of data: column '${column}' (type ${describeType(t)}) is required ` +
       `by the model signature but has a null value in row ${row}.`,

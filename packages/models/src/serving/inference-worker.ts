@@ -3,7 +3,7 @@
  * synchronous on the calling thread) never blocks the HTTP event loop. Messages: see worker-pool.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ChunkBytesJob, scoreChunkBytes } from '../batch/score-chunk.ts';
+import { resultTransferables, type ScoreJob, scoreJob } from '../batch/score-job.ts';
 import { ModelError } from '../errors.ts';
 import { type LoadOptions, loadModelFromDir } from '../flavors/load-model.ts';
 import type { LoadedModel } from '../flavors/loaded-model.ts';
@@ -12,7 +12,7 @@ import { type Part, renderParts } from './render.ts';
 
 export type WorkerRequest =
   | { id: number; op: 'score'; input: ModelInput; params: Params | null; parts: Part[] }
-  | { id: number; op: 'chunk'; job: ChunkBytesJob };
+  | { id: number; op: 'chunk'; job: ScoreJob };
 
 export interface WorkerError {
   code: string;
@@ -31,7 +31,13 @@ async function main() {
     port.postMessage({ type: 'failed', error: serializeError(err) });
     return;
   }
-  port.postMessage({ type: 'ready', flavor: model.flavor, batchable: model.batchable });
+  // The input schema lets `models predict` check a parquet file's columns before reading rows.
+  port.postMessage({
+    type: 'ready',
+    flavor: model.flavor,
+    batchable: model.batchable,
+    inputSchema: model.metadata.signature?.inputs ?? null,
+  });
   port.on('message', async (msg: WorkerRequest | { type: 'close' }) => {
     if ('type' in msg) {
       await model.close();
@@ -40,8 +46,13 @@ async function main() {
     }
     try {
       if (msg.op === 'chunk') {
-        const result = await scoreChunkBytes(model, msg.job);
-        port.postMessage({ id: msg.id, result }, [result.out.buffer as ArrayBuffer]);
+        const result = await scoreJob(model, msg.job);
+        try {
+          port.postMessage({ id: msg.id, result }, resultTransferables(result));
+        } catch {
+          // A buffer the runtime will not let go of (memory it owns) is cloned instead.
+          port.postMessage({ id: msg.id, result });
+        }
         return;
       }
       const prediction = await model.predict(msg.input, msg.params);

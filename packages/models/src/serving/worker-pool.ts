@@ -5,9 +5,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ChunkBytesJob, ChunkResult } from '../batch/score-chunk.ts';
+import { type ChunkResult, jobTransferables, type ScoreJob } from '../batch/score-job.ts';
 import { ModelError, type ModelErrorCode } from '../errors.ts';
 import type { LoadOptions } from '../flavors/load-model.ts';
+import type { Schema } from '../format/signature.ts';
 import type { ModelInput, Params } from '../input/model-input.ts';
 import type { WorkerError, WorkerRequest } from './inference-worker.ts';
 import type { Part } from './render.ts';
@@ -38,6 +39,8 @@ interface Slot {
 export interface PoolInfo {
   flavor: string;
   batchable: boolean;
+  /** The model signature's inputs (null without a signature). */
+  inputSchema: Schema | null;
 }
 
 export class WorkerPool {
@@ -106,10 +109,9 @@ export class WorkerPool {
     return this.send({ id: 0, op: 'score', input, params, parts }, transferables(input));
   }
 
-  /** Batch prediction of a text chunk on a thread (parse, predict and format there). */
-  runChunk(job: ChunkBytesJob): Promise<ChunkResult> {
-    const owned = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength;
-    return this.send({ id: 0, op: 'chunk', job }, owned ? [job.bytes.buffer as ArrayBuffer] : []);
+  /** Batch prediction of a chunk on a thread (parse or convert, predict and format there). */
+  runChunk(job: ScoreJob): Promise<ChunkResult> {
+    return this.send({ id: 0, op: 'chunk', job }, jobTransferables(job));
   }
 
   private send<T>(request: WorkerRequest, transfer: ArrayBuffer[]): Promise<T> {
@@ -134,10 +136,16 @@ export class WorkerPool {
 
 function ready(worker: Worker): Promise<PoolInfo> {
   return new Promise((resolve, reject) => {
-    const onMessage = (msg: { type?: string; flavor?: string; batchable?: boolean; error?: WorkerError }) => {
+    const onMessage = (msg: {
+      type?: string;
+      flavor?: string;
+      batchable?: boolean;
+      inputSchema?: Schema | null;
+      error?: WorkerError;
+    }) => {
       if (msg.type === 'ready') {
         cleanup();
-        resolve({ flavor: msg.flavor!, batchable: msg.batchable! });
+        resolve({ flavor: msg.flavor!, batchable: msg.batchable!, inputSchema: msg.inputSchema ?? null });
       } else if (msg.type === 'failed') {
         cleanup();
         reject(toModelError(msg.error!));
