@@ -61,6 +61,8 @@ async function startOne(config: ModelsServeConfig, log: (line: string) => void) 
   return { app, describe: models.describe, url: `http://${config.host}:${port}` };
 }
 
+/** How long a stopping process may take to finish in-flight work before it exits regardless. */
+const STOP_GRACE_MS = 10_000;
 export async function runModelsServe(config: ModelsServeConfig, log: (line: string) => void): Promise<void> {
   // Resolve (and download) once before forking, so workers find the model in the cache; a rollout's
   // workers resolve their aliases themselves (each refreshes on its own timer and on SIGHUP).
@@ -94,6 +96,11 @@ export async function runModelsServe(config: ModelsServeConfig, log: (line: stri
       // loading its model may not answer.
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
       if (alive() === 0) process.exit(0);
+      // A worker that cannot finish closing within the grace period is killed: stopping must end.
+      setTimeout(() => {
+        for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+        process.exit(1);
+      }, STOP_GRACE_MS + 5000).unref();
     };
     process.on('SIGINT', stopAll);
     process.on('SIGTERM', stopAll);
@@ -129,6 +136,8 @@ export async function runModelsServe(config: ModelsServeConfig, log: (line: stri
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    // In-flight requests get the grace period; then the process goes anyway.
+    setTimeout(() => process.exit(1), STOP_GRACE_MS).unref();
     server.app.close().then(
       () => process.exit(0),
       () => process.exit(1),

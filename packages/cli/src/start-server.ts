@@ -14,6 +14,8 @@ import type { FastifyInstance } from 'fastify';
 import { openArtifactDeps } from './artifact-store.ts';
 import type { ServerConfig } from './config.ts';
 
+/** How long a stopping server may take to finish in-flight work before it exits regardless. */
+const STOP_GRACE_MS = 10_000;
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
@@ -113,6 +115,8 @@ export async function runServer(config: ServerConfig, log: (line: string) => voi
   }
   const server = await startServer(config);
   const stop = () => {
+    // In-flight requests get the grace period; then the process goes anyway, so stopping always ends.
+    setTimeout(() => process.exit(1), STOP_GRACE_MS).unref();
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),
