@@ -152,6 +152,22 @@ describeEachDialect('gc', (dialect) => {
     assert.equal((await store.getRun(run.info.run_id)).info.lifecycle_stage, 'deleted');
   });
 
+  it('sweeps what interrupted uploads left in staging once it is a day old', async () => {
+    const staging = join(dest, '.mlflow-ts-staging');
+    mkdirSync(join(staging, 'mpu-abandoned'), { recursive: true });
+    writeFileSync(join(staging, 'crashed.part'), 'half a file');
+    writeFileSync(join(staging, 'mpu-abandoned', '1'), 'part');
+    // Just written: an upload that may still be running. (File times are real, so the clock is too.)
+    clock = Date.now();
+    assert.equal((await gc.run({})).abandonedUploads, 0);
+    assert.ok(existsSync(join(staging, 'crashed.part')));
+    clock += 25 * 3_600_000;
+    const report = await gc.run({});
+    assert.equal(report.abandonedUploads, 2);
+    assert.equal(existsSync(join(staging, 'crashed.part')), false);
+    assert.equal(existsSync(join(staging, 'mpu-abandoned')), false);
+  });
+
   it('retires old versions by the retention rule, sparing aliases and Production', async () => {
     const r = store.registry;
     await r.createRegisteredModel({

@@ -87,6 +87,9 @@ export function registerGcCommand(program: Command): void {
         for (const id of report.runs) console.log(`  run ${id}`);
         for (const id of report.experiments) console.log(`  experiment ${id}`);
         for (const v of report.modelVersions) console.log(`  model version ${v}`);
+        if (report.abandonedUploads > 0) {
+          console.log(`Removed ${report.abandonedUploads} leftovers of interrupted uploads.`);
+        }
         for (const e of report.errors) console.error(`  not removed: ${e}`);
         if (report.errors.length > 0) process.exitCode = 1;
       } finally {

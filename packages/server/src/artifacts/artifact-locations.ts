@@ -60,6 +60,11 @@ export class ArtifactLocations {
     }
   }
 
+  /** Every store this server opened (the proxy destination first). */
+  repositories(): ArtifactRepository[] {
+    return this.stores.map((s) => s.repository);
+  }
+
   resolve(uri: string, subPath = ''): ResolvedArtifact {
     const { repository, path } = this.resolveRoot(uri);
     const sub = normalizeArtifactPath(subPath);

@@ -64,6 +64,11 @@ export interface ArtifactRepository {
   /** Joins the parts in part-number order into the file at `path` (atomically, like write()). */
   completeMultipartUpload(path: string, uploadId: string, parts: readonly UploadedPart[]): Promise<void>;
   abortMultipartUpload(path: string, uploadId: string): Promise<void>;
+  /**
+   * Removes what interrupted uploads left behind (staging files, abandoned multipart uploads) untouched for
+   * `olderThanMs`; returns how many it removed. Stores that clean up by themselves need not have it.
+   */
+  sweepAbandoned?(olderThanMs: number, now?: number): Promise<number>;
   /** Releases connections or handles, if any. */
   close?(): Promise<void>;
 }

@@ -211,6 +211,26 @@ export class LocalArtifactRepository implements ArtifactRepository {
     await rm(abs, { recursive: true, force: true });
   }
 
+  /**
+   * A server killed mid-upload leaves its staging file (or a multipart upload's directory) behind, invisible
+   * but taking space. Anything in staging untouched for `olderThanMs` is from such an upload: an upload in
+   * progress writes to its file (or adds parts to its directory) all the time.
+   */
+  async sweepAbandoned(olderThanMs: number, now = Date.now()): Promise<number> {
+    const dir = join(await this.rootReal(), STAGING_DIR);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      const entry = join(dir, name);
+      const info = await stat(entry).catch(() => undefined);
+      if (info && now - info.mtimeMs > olderThanMs) {
+        await rm(entry, { recursive: true, force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   // ---- multipart: parts are staged as files in a directory per upload, joined on completion ----
 
   private async uploadDir(uploadId: string): Promise<string> {

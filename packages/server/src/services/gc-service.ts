@@ -30,9 +30,14 @@ export interface GcReport {
   experiments: string[];
   /** `name/version` of versions retired by retention rules. */
   modelVersions: string[];
+  /** Leftovers of interrupted uploads removed from the artifact stores (untouched for a day). */
+  abandonedUploads: number;
   /** What could not be removed, and why; those rows stay. */
   errors: string[];
 }
+
+/** Staging leftovers older than this are from interrupted uploads, not from uploads in progress. */
+const ABANDONED_UPLOAD_MS = 24 * 3_600_000;
 
 export class GcService {
   constructor(
@@ -49,6 +54,7 @@ export class GcService {
       runs: [],
       experiments: [],
       modelVersions: [],
+      abandonedUploads: 0,
       errors: [],
     };
     const deletedBefore = options.olderThanMs === undefined ? undefined : this.now() - options.olderThanMs;
@@ -102,6 +108,11 @@ export class GcService {
       }
     }
     if (options.retention ?? true) await this.applyRetention(report);
+    if (!report.dryRun) {
+      for (const repository of this.artifacts.repositories()) {
+        report.abandonedUploads += (await repository.sweepAbandoned?.(ABANDONED_UPLOAD_MS, this.now())) ?? 0;
+      }
+    }
     return report;
   }
 
