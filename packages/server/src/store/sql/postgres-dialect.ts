@@ -92,6 +92,20 @@ export class PostgresDialect implements SqlDialect {
       FROM (${rows}) AS r`;
   }
 
+  runChildrenJson() {
+    // ::text keeps the driver from parsing the JSON itself (the caller does, once per run).
+    return {
+      metrics: sql<string | null>`(SELECT json_agg(json_build_object('key', m.key,
+        'value', CASE WHEN m.is_nan THEN to_json('NaN'::text) ELSE to_json(m.value) END,
+        'timestamp', m.timestamp, 'step', m.step))::text
+        FROM latest_metrics m WHERE m.run_uuid = runs.run_uuid)`,
+      params: sql<string | null>`(SELECT json_agg(json_build_object('key', p.key, 'value', p.value))::text
+        FROM params p WHERE p.run_uuid = runs.run_uuid)`,
+      tags: sql<string | null>`(SELECT json_agg(json_build_object('key', t.key, 'value', t.value))::text
+        FROM tags t WHERE t.run_uuid = runs.run_uuid)`,
+    };
+  }
+
   bool(value: boolean): boolean | number {
     return value;
   }

@@ -1,7 +1,8 @@
 /** Loads the params, tags, latest metrics and dataset inputs of a set of runs with one query each. */
 import type { DatasetInput, KeyValue, Metric, Run, RunData } from '@mlflow-ts/protocol';
 import type { Kysely } from 'kysely';
-import { toMetric, toRunInfo } from './row-mappers.ts';
+import type { SqlDialect } from './dialect.ts';
+import { toRunInfo } from './row-mappers.ts';
 import type { Database, RunsTable } from './schema.ts';
 
 // Above this many ids, split the IN list (SQLite's default variable limit is 32766).
@@ -20,38 +21,57 @@ export function group<K, V>(map: Map<K, V[]>, id: K, value: V): void {
   else map.set(id, [value]);
 }
 
-export async function loadRuns(db: Kysely<Database>, rows: RunsTable[]): Promise<Run[]> {
+/** `[{...}]` text from the database → entries; '[]', null or absent → undefined (the field is left out). */
+function parseList<T>(
+  text: string | null | undefined,
+  map: (e: Record<string, unknown>) => T,
+): T[] | undefined {
+  if (!text || text === '[]') return undefined;
+  return (JSON.parse(text) as Record<string, unknown>[]).map(map);
+}
+
+const toKeyValue = (e: Record<string, unknown>): KeyValue => ({
+  key: String(e.key),
+  value: e.value == null ? '' : String(e.value),
+});
+const toLatestMetric = (e: Record<string, unknown>): Metric => ({
+  key: String(e.key),
+  value: e.value as Metric['value'],
+  timestamp: Number(e.timestamp ?? 0),
+  step: Number(e.step),
+});
+
+export async function loadRuns(dialect: SqlDialect, rows: RunsTable[]): Promise<Run[]> {
   const ids = rows.map((r) => r.run_uuid);
-  const params = new Map<string, KeyValue[]>();
-  const tags = new Map<string, KeyValue[]>();
-  const metrics = new Map<string, Metric[]>();
+  const children = new Map<string, RunData>();
   const inputs = new Map<string, DatasetInput[]>();
+  const json = dialect.runChildrenJson();
   for (const part of chunks(ids)) {
     if (part.length === 0) continue;
-    const [p, t, m] = await Promise.all([
-      db.selectFrom('params').select(['run_uuid', 'key', 'value']).where('run_uuid', 'in', part).execute(),
-      db.selectFrom('tags').select(['run_uuid', 'key', 'value']).where('run_uuid', 'in', part).execute(),
-      db
-        .selectFrom('latest_metrics')
-        .select(['run_uuid', 'key', 'value', 'timestamp', 'step', 'is_nan'])
-        .where('run_uuid', 'in', part)
-        .execute(),
-    ]);
-    for (const r of p) group(params, r.run_uuid, { key: r.key, value: r.value });
-    for (const r of t) group(tags, r.run_uuid, { key: r.key, value: r.value ?? '' });
-    for (const r of m) group(metrics, r.run_uuid, toMetric(r));
-    await loadDatasetInputs(db, part, inputs);
+    const found = await dialect.db
+      .selectFrom('runs')
+      .select(['runs.run_uuid', json.metrics.as('metrics'), json.params.as('params'), json.tags.as('tags')])
+      .where('runs.run_uuid', 'in', part)
+      .execute();
+    for (const r of found) {
+      const data: RunData = {};
+      const metrics = parseList(r.metrics, toLatestMetric);
+      const params = parseList(r.params, toKeyValue);
+      const tags = parseList(r.tags, toKeyValue);
+      if (metrics) data.metrics = metrics;
+      if (params) data.params = params;
+      if (tags) data.tags = tags;
+      children.set(r.run_uuid, data);
+    }
+    await loadDatasetInputs(dialect.db, part, inputs);
   }
   return rows.map((row) => {
-    const data: RunData = {};
-    const m = metrics.get(row.run_uuid);
-    const p = params.get(row.run_uuid);
-    const t = tags.get(row.run_uuid);
-    if (m) data.metrics = m;
-    if (p) data.params = p;
-    if (t) data.tags = t;
     const d = inputs.get(row.run_uuid);
-    return { info: toRunInfo(row), data, inputs: d ? { dataset_inputs: d } : {} };
+    return {
+      info: toRunInfo(row),
+      data: children.get(row.run_uuid) ?? {},
+      inputs: d ? { dataset_inputs: d } : {},
+    };
   });
 }
 

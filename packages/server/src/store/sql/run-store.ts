@@ -120,7 +120,7 @@ export class SqlRunStore {
       .where('run_uuid', '=', runId)
       .executeTakeFirst();
     if (!row) throw runNotFound(runId);
-    const [run] = await loadRuns(this.dialect.db, [row]);
+    const [run] = await loadRuns(this.dialect, [row]);
     return run!;
   }
 

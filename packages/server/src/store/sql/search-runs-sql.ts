@@ -38,13 +38,13 @@ export async function searchRuns(dialect: SqlDialect, query: RunSearchQuery): Pr
     .filter((n): n is number => n !== undefined);
   if (experimentIds.length === 0 || query.maxResults === 0) return [];
   const windowed = await windowedSearch(dialect, experimentIds, query);
-  if (windowed) return loadRuns(dialect.db, windowed);
+  if (windowed) return loadRuns(dialect, windowed);
 
   let q: Builder = dialect.db.selectFrom('runs').selectAll('runs');
   q = applyFilters(dialect, q, experimentIds, query);
   q = applyOrder(q, query.orderBy, 0);
   const rows: RunsTable[] = await q.limit(query.maxResults).offset(query.offset).execute();
-  return loadRuns(dialect.db, rows);
+  return loadRuns(dialect, rows);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: joins add aliases Kysely cannot type statically

@@ -113,6 +113,18 @@ export class SqliteDialect implements SqlDialect {
       'timestamp', r.timestamp, 'step', r.step)) FROM (${rows}) AS r HAVING count(*) > 0`;
   }
 
+  runChildrenJson() {
+    return {
+      metrics: sql<string | null>`(SELECT json_group_array(json_object('key', m.key,
+        'value', CASE WHEN m.is_nan THEN 'NaN' ELSE m.value END, 'timestamp', m.timestamp, 'step', m.step))
+        FROM latest_metrics m WHERE m.run_uuid = runs.run_uuid)`,
+      params: sql<string | null>`(SELECT json_group_array(json_object('key', p.key, 'value', p.value))
+        FROM params p WHERE p.run_uuid = runs.run_uuid)`,
+      tags: sql<string | null>`(SELECT json_group_array(json_object('key', t.key, 'value', t.value))
+        FROM tags t WHERE t.run_uuid = runs.run_uuid)`,
+    };
+  }
+
   bool(value: boolean): boolean | number {
     return value ? 1 : 0;
   }
