@@ -6,20 +6,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { BIN, serveModel as serve } from '../support/models-process.ts';
+import { BIN, SPLIT, serveModel as serve } from '../support/models-process.ts';
 
 const MODELS = fileURLToPath(new URL('../fixtures/models/', import.meta.url));
 const run = promisify(execFile);
-
-const SPLIT = {
-  dataframe_split: {
-    columns: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
-    data: [
-      [5.1, 3.5, 1.4, 0.2],
-      [6.7, 3.0, 5.2, 2.3],
-    ],
-  },
-};
 
 describe('mlflow-ts models serve (ONNX logreg)', () => {
   let server: Awaited<ReturnType<typeof serve>>;

@@ -12,19 +12,10 @@ import { promisify } from 'node:util';
 import { MlflowClient } from '@mlflow-ts/client/node';
 import { TrackingModelResolver } from '@mlflow-ts/models';
 import { startTestServer } from '../support/app.ts';
-import { BIN, score, serveModel } from '../support/models-process.ts';
+import { BIN, SPLIT, score, serveModel } from '../support/models-process.ts';
 
 const LOGREG = fileURLToPath(new URL('../fixtures/models/onnx/logreg', import.meta.url));
 const run = promisify(execFile);
-const SPLIT = {
-  dataframe_split: {
-    columns: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
-    data: [
-      [5.1, 3.5, 1.4, 0.2],
-      [6.7, 3.0, 5.2, 2.3],
-    ],
-  },
-};
 
 describe('models from the tracking server (runs:/, models:/)', () => {
   let server: { url: string; close(): Promise<void> };

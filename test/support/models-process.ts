@@ -14,6 +14,17 @@ export async function serveModel(args: string[], env: NodeJS.ProcessEnv = {}): P
   return { ...server, child: server.process };
 }
 
+/** Two iris rows as `dataframe_split`, the body the logreg fixture is scored with. */
+export const SPLIT = {
+  dataframe_split: {
+    columns: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
+    data: [
+      [5.1, 3.5, 1.4, 0.2],
+      [6.7, 3.0, 5.2, 2.3],
+    ],
+  },
+};
+
 /** POST a JSON body to /invocations. */
 export async function score(
   url: string,

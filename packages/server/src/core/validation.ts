@@ -20,6 +20,12 @@ export function posixNormpath(path: string): string {
   return joined === '' ? '.' : joined;
 }
 
+/** A required request field: absent, null or empty is MLflow's "Missing value for required parameter" (§0.2). */
+export function required<T>(value: T | undefined | null | '', name: string): T {
+  if (value === undefined || value === null || value === '') throw MlflowError.missingParameter(name);
+  return value;
+}
+
 export type KeyKind = 'metric' | 'parameter' | 'tag';
 
 export function validateKey(kind: KeyKind, key: string): void {

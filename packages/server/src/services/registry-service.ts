@@ -34,17 +34,12 @@ import {
   parseRegisteredModelOrderBy,
   splitPromptFilter,
 } from '../core/search/index.ts';
-import { validateLength } from '../core/validation.ts';
+import { required, validateLength } from '../core/validation.ts';
 import type { RegistryStore } from '../store/registry-store.ts';
 import type { TrackingStore } from '../store/tracking-store.ts';
 import { type EventName, type ServerEvents, silentEvents } from './events.ts';
 
 const missing = MlflowError.missingParameter;
-
-function required(value: string | undefined, name: string): string {
-  if (value === undefined || value === '') throw missing(name);
-  return value;
-}
 
 /** Column widths of MLflow's schema: PostgreSQL enforces them, so we check first and answer 400. */
 const WIDTH = { name: 256, alias: 256, source: 500, runId: 32, runLink: 500, description: 5000 } as const;

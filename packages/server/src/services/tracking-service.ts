@@ -28,6 +28,7 @@ import {
   parseRunOrderBy,
 } from '../core/search/index.ts';
 import {
+  required,
   validateBatchLimits,
   validateExperimentName,
   validateExperimentTag,
@@ -49,11 +50,6 @@ function runIdOf(req: { run_id?: string; run_uuid?: string }): string {
   const id = req.run_id || req.run_uuid;
   if (!id) throw missing('run_id');
   return id;
-}
-
-function required<T>(value: T | undefined | null | '', name: string): T {
-  if (value === undefined || value === null || value === '') throw missing(name);
-  return value;
 }
 
 const tagsOf = (tags: { key?: string; value?: string }[] | undefined): KeyValue[] =>

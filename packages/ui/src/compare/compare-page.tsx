@@ -3,6 +3,7 @@ import type { Run } from '@mlflow-ts/client';
 import { lazy, Suspense, useMemo } from 'react';
 import { client } from '../api.ts';
 import { Empty, ErrorBox, Loading } from '../common/states.tsx';
+import { TabBar } from '../common/tab-bar.tsx';
 import { colorAt } from '../common/theme.ts';
 import { useAsync } from '../common/use-async.ts';
 import { Link, navigate } from '../router.tsx';
@@ -60,19 +61,7 @@ export function ComparePage({ route }: { route: CompareRoute }) {
         <h1>Comparing {runs.data.length} runs</h1>
         <RunLegend labels={labels} />
       </header>
-      <div className="tabs" role="tablist">
-        {tabs.map(({ tab, label }) => (
-          <Link
-            key={tab}
-            role="tab"
-            aria-selected={route.tab === tab}
-            className={route.tab === tab ? 'tab active' : 'tab'}
-            to={{ ...route, tab }}
-          >
-            {label}
-          </Link>
-        ))}
-      </div>
+      <TabBar route={route} tabs={tabs} />
       {route.tab === 'charts' && (
         <Suspense fallback={<Loading what="charts" />}>
           <CompareCharts runs={runs.data} labels={labels} route={route} />

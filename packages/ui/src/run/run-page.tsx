@@ -3,6 +3,7 @@ import type { Run } from '@mlflow-ts/client';
 import { lazy, Suspense, useState } from 'react';
 import { client, errorText } from '../api.ts';
 import { ErrorBox, Loading } from '../common/states.tsx';
+import { TabBar } from '../common/tab-bar.tsx';
 import { useAsync } from '../common/use-async.ts';
 import { Link, navigate } from '../router.tsx';
 import { experimentsRoute, type Route, type RunTab } from '../url-state.ts';
@@ -44,19 +45,7 @@ function RunDetails({ run, route, onChanged }: { run: Run; route: RunRoute; onCh
         <span className={`badge status-${info.status.toLowerCase()}`}>{info.status}</span>
         {info.lifecycle_stage === 'deleted' && <span className="badge status-failed">deleted</span>}
       </header>
-      <div className="tabs" role="tablist">
-        {TABS.map(({ tab, label }) => (
-          <Link
-            key={tab}
-            role="tab"
-            aria-selected={route.tab === tab}
-            className={route.tab === tab ? 'tab active' : 'tab'}
-            to={{ ...route, tab }}
-          >
-            {label}
-          </Link>
-        ))}
-      </div>
+      <TabBar route={route} tabs={TABS} />
       <Suspense fallback={<Loading what="the view" />}>
         {route.tab === 'overview' && <RunOverview run={run} route={route} onChanged={onChanged} />}
         {route.tab === 'charts' && <RunCharts run={run} route={route} />}

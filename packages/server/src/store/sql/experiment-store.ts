@@ -3,9 +3,9 @@ import { MlflowError } from '../../core/mlflow-error.ts';
 import type { ExperimentClause, ExperimentOrderKey } from '../../core/search/index.ts';
 import type { ExperimentStore, Page } from '../tracking-store.ts';
 import { appendToUri } from './artifact-location.ts';
+import { group } from './batching.ts';
 import type { SqlDialect, Trx } from './dialect.ts';
 import { toExperiment } from './row-mappers.ts';
-import { group } from './run-children.ts';
 import { applyExperimentFilter, applyExperimentOrder } from './search-experiments-sql.ts';
 
 const notFound = (id: string) => MlflowError.notFound(`No Experiment with id=${id} exists`);

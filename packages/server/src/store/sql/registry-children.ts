@@ -5,16 +5,11 @@
  */
 import type { KeyValue, ModelVersion } from '@mlflow-ts/protocol';
 import { type Kysely, sql } from 'kysely';
+import { chunks, group } from './batching.ts';
 import { DELETED_STAGE, toModelVersion } from './registry-rows.ts';
 import type { Database, ModelVersionsTable } from './schema.ts';
 
 const CHUNK = 400;
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
 
 /** Code-unit order, as MLflow's responses list tags and aliases, whatever the database collation. */
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -26,16 +21,14 @@ export async function registeredModelTags(
   names: string[],
 ): Promise<Map<string, KeyValue[]>> {
   const out = new Map<string, KeyValue[]>();
-  for (const part of chunks(names)) {
+  for (const part of chunks(names, CHUNK)) {
     const rows = await db
       .selectFrom('registered_model_tags')
       .select(['name', 'key', 'value'])
       .where('name', 'in', part)
       .execute();
     for (const r of rows) {
-      const list = out.get(r.name) ?? [];
-      list.push({ key: r.key, value: r.value ?? '' });
-      out.set(r.name, list);
+      group(out, r.name, { key: r.key, value: r.value ?? '' });
     }
   }
   for (const list of out.values()) list.sort((a, b) => byCodeUnit(a.key, b.key));
@@ -47,16 +40,14 @@ export async function registeredModelAliases(
   names: string[],
 ): Promise<Map<string, { alias: string; version: number }[]>> {
   const out = new Map<string, { alias: string; version: number }[]>();
-  for (const part of chunks(names)) {
+  for (const part of chunks(names, CHUNK)) {
     const rows = await db
       .selectFrom('registered_model_aliases')
       .select(['name', 'alias', 'version'])
       .where('name', 'in', part)
       .execute();
     for (const r of rows) {
-      const list = out.get(r.name) ?? [];
-      list.push({ alias: r.alias, version: Number(r.version) });
-      out.set(r.name, list);
+      group(out, r.name, { alias: r.alias, version: Number(r.version) });
     }
   }
   for (const list of out.values()) list.sort((a, b) => byCodeUnit(a.alias, b.alias));
@@ -69,7 +60,7 @@ export async function modelVersionTags(
   versions: readonly { name: string; version: number }[],
 ): Promise<Map<string, KeyValue[]>> {
   const out = new Map<string, KeyValue[]>();
-  for (const part of chunks(versions)) {
+  for (const part of chunks(versions, CHUNK)) {
     const rows = await db
       .selectFrom('model_version_tags')
       .select(['name', 'version', 'key', 'value'])
@@ -77,9 +68,7 @@ export async function modelVersionTags(
       .execute();
     for (const r of rows) {
       const k = versionKey(r.name, Number(r.version));
-      const list = out.get(k) ?? [];
-      list.push({ key: r.key, value: r.value ?? '' });
-      out.set(k, list);
+      group(out, k, { key: r.key, value: r.value ?? '' });
     }
   }
   for (const list of out.values()) list.sort((a, b) => byCodeUnit(a.key, b.key));
@@ -103,7 +92,7 @@ export async function latestVersions(
   stages?: readonly string[],
 ): Promise<Map<string, ModelVersion[]>> {
   const rows: ModelVersionsTable[] = [];
-  for (const part of chunks(names)) {
+  for (const part of chunks(names, CHUNK)) {
     let q = db
       .selectFrom('model_versions as mv')
       .selectAll('mv')
@@ -121,9 +110,7 @@ export async function latestVersions(
   const versions = await withVersionTags(db, rows);
   const out = new Map<string, ModelVersion[]>();
   for (const v of versions) {
-    const list = out.get(v.name) ?? [];
-    list.push(v);
-    out.set(v.name, list);
+    group(out, v.name, v);
   }
   return out;
 }

@@ -1,25 +1,13 @@
 /** Loads the params, tags, latest metrics and dataset inputs of a set of runs with one query each. */
 import type { DatasetInput, KeyValue, Metric, Run, RunData } from '@mlflow-ts/protocol';
 import type { Kysely } from 'kysely';
+import { chunks, group } from './batching.ts';
 import type { SqlDialect } from './dialect.ts';
 import { toRunInfo } from './row-mappers.ts';
 import type { Database, RunsTable } from './schema.ts';
 
 // Above this many ids, split the IN list (SQLite's default variable limit is 32766).
 const CHUNK = 5000;
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
-
-/** Appends `value` to the list kept under `id`. */
-export function group<K, V>(map: Map<K, V[]>, id: K, value: V): void {
-  const list = map.get(id);
-  if (list) list.push(value);
-  else map.set(id, [value]);
-}
 
 /** `[{...}]` text from the database → entries; '[]', null or absent → undefined (the field is left out). */
 function parseList<T>(
@@ -46,7 +34,7 @@ export async function loadRuns(dialect: SqlDialect, rows: RunsTable[]): Promise<
   const children = new Map<string, RunData>();
   const inputs = new Map<string, DatasetInput[]>();
   const json = dialect.runChildrenJson();
-  for (const part of chunks(ids)) {
+  for (const part of chunks(ids, CHUNK)) {
     if (part.length === 0) continue;
     const found = await dialect.db
       .selectFrom('runs')

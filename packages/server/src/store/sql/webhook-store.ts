@@ -10,6 +10,8 @@ import type {
 import type { SqlDialect } from './dialect.ts';
 import type { MlflowTsWebhookDeliveriesTable, MlflowTsWebhooksTable } from './schema.ts';
 
+const ACTIVE_TTL_MS = 5000;
+
 const notFound = (id: string) => MlflowError.notFound(`Webhook with ID ${id} not found.`);
 
 function toRecord(row: MlflowTsWebhooksTable): WebhookRecord {
@@ -44,6 +46,13 @@ function toDelivery(row: MlflowTsWebhookDeliveriesTable): DeliveryRecord {
 }
 
 export class SqlWebhookStore implements WebhookStore {
+  /**
+   * Active webhooks, read at most every ACTIVE_TTL_MS: every finished run and registry write asks who
+   * subscribes, and a query per such request is work on a hot path for a table that rarely changes. This
+   * process's own changes drop the copy once committed; other processes' show within the TTL.
+   */
+  private active: { at: number; hooks: WebhookRecord[] } | undefined;
+
   constructor(private readonly dialect: SqlDialect) {}
 
   async createWebhook(r: WebhookRecord): Promise<void> {
@@ -63,6 +72,7 @@ export class SqlWebhookStore implements WebhookStore {
         })
         .execute(),
     );
+    this.active = undefined;
   }
 
   async getWebhook(webhookId: string): Promise<WebhookRecord> {
@@ -88,11 +98,11 @@ export class SqlWebhookStore implements WebhookStore {
     return rows.length > maxResults ? { items, nextOffset: offset + maxResults } : { items };
   }
 
-  updateWebhook(
+  async updateWebhook(
     webhookId: string,
     patch: Partial<Omit<WebhookRecord, 'webhookId' | 'creationTime'>>,
   ): Promise<WebhookRecord> {
-    return this.dialect.write(async (trx) => {
+    const updated = await this.dialect.write(async (trx) => {
       const set: Partial<MlflowTsWebhooksTable> = {};
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.description !== undefined) set.description = patch.description || null;
@@ -114,10 +124,12 @@ export class SqlWebhookStore implements WebhookStore {
         .executeTakeFirstOrThrow();
       return toRecord(row);
     });
+    this.active = undefined;
+    return updated;
   }
 
-  deleteWebhook(webhookId: string): Promise<void> {
-    return this.dialect.write(async (trx) => {
+  async deleteWebhook(webhookId: string): Promise<void> {
+    await this.dialect.write(async (trx) => {
       const result = await trx
         .deleteFrom('mlflow_ts_webhooks')
         .where('webhook_id', '=', webhookId)
@@ -125,16 +137,21 @@ export class SqlWebhookStore implements WebhookStore {
       if (Number(result.numDeletedRows) === 0) throw notFound(webhookId);
       await trx.deleteFrom('mlflow_ts_webhook_deliveries').where('webhook_id', '=', webhookId).execute();
     });
+    this.active = undefined;
   }
 
   async subscribersOf(event: string): Promise<WebhookRecord[]> {
-    // Few rows: the event list is JSON text, matched here rather than with dialect-specific JSON SQL.
-    const rows = await this.dialect.db
-      .selectFrom('mlflow_ts_webhooks')
-      .selectAll()
-      .where('status', '=', 'ACTIVE')
-      .execute();
-    return rows.map(toRecord).filter((w) => w.events.includes(event));
+    const now = Date.now();
+    if (!this.active || now - this.active.at > ACTIVE_TTL_MS) {
+      // Few rows: the event list is JSON text, matched here rather than with dialect-specific JSON SQL.
+      const rows = await this.dialect.db
+        .selectFrom('mlflow_ts_webhooks')
+        .selectAll()
+        .where('status', '=', 'ACTIVE')
+        .execute();
+      this.active = { at: now, hooks: rows.map(toRecord) };
+    }
+    return this.active.hooks.filter((w) => w.events.includes(event));
   }
 
   async enqueueDeliveries(deliveries: DeliveryRecord[]): Promise<void> {
