@@ -121,6 +121,9 @@ function freezeServer(): { bin: string; identity: string } {
   const bundle = readFileSync(join(ROOT, 'dist', 'cli.mjs'));
   writeFileSync(join(dir, 'dist', 'cli.mjs'), bundle);
   writeFileSync(join(dir, 'dist', 'cli.mjs.map'), readFileSync(join(ROOT, 'dist', 'cli.mjs.map')));
+  // The read threads' entry, found next to cli.mjs.
+  const readWorker = readFileSync(join(ROOT, 'dist', 'read-worker.mjs'));
+  writeFileSync(join(dir, 'dist', 'read-worker.mjs'), readWorker);
   const bin = join(dir, 'bin', 'mlflow-ts.mjs');
   writeFileSync(
     bin,
@@ -130,7 +133,7 @@ function freezeServer(): { bin: string; identity: string } {
   const git = (...args: string[]) =>
     spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
   const dirty = git('status', '--porcelain', '--', 'packages', 'scripts/build.mjs') ? ' + uncommitted' : '';
-  const sha = createHash('sha256').update(bundle).digest('hex').slice(0, 12);
+  const sha = createHash('sha256').update(bundle).update(readWorker).digest('hex').slice(0, 12);
   return { bin, identity: `server at ${git('rev-parse', '--short', 'HEAD')}${dirty}, bundle sha256 ${sha}` };
 }
 

@@ -64,16 +64,21 @@ if (inputsAt > builtAt) {
   process.stdout.write(`[build] web UI built into dist/ui in ${Date.now() - t0} ms\n`);
 }
 
-// The scoring server's inference threads run this file (new Worker needs a file of its own); the
-// models package finds it next to dist/cli.mjs.
-await build({
-  entryPoints: ['packages/models/src/serving/inference-worker.ts'],
-  outfile: 'dist/inference-worker.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: 'linked',
-  plugins: [externalThirdParty],
-  logLevel: 'warning',
-});
+// Threads run files of their own (new Worker needs one), found next to dist/cli.mjs: the scoring server's
+// inference threads and the tracking server's read threads.
+for (const [entry, outfile] of [
+  ['packages/models/src/serving/inference-worker.ts', 'dist/inference-worker.mjs'],
+  ['packages/server/src/read-pool/read-worker.ts', 'dist/read-worker.mjs'],
+]) {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    plugins: [externalThirdParty],
+    logLevel: 'warning',
+  });
+}

@@ -35,7 +35,7 @@ describeEachDialect('metric history', (dialect) => {
     let chunks = 0;
     let lastStep = -1;
     for await (const json of t.store.streamMetricHistoryJson(runA, 'loss')) {
-      const chunk = JSON.parse(json) as { key: string; value: number; step: number }[];
+      const chunk = JSON.parse(String(json)) as { key: string; value: number; step: number }[];
       chunks++;
       assert.ok(chunk.length <= 10_000);
       for (const point of chunk) {

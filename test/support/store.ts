@@ -7,11 +7,20 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-export async function createTestStore(dialect: Dialect, now?: () => number): Promise<TestStore> {
+export async function createTestStore(
+  dialect: Dialect,
+  now?: () => number,
+  options: { historyCacheBytes?: number } = {},
+): Promise<TestStore & { uri: string }> {
   const db = await createTestDatabase(dialect);
-  const store = await openSqlTrackingStore(db.uri, { defaultArtifactRoot: 'mlflow-artifacts:/', now });
+  const store = await openSqlTrackingStore(db.uri, {
+    defaultArtifactRoot: 'mlflow-artifacts:/',
+    now,
+    ...options,
+  });
   return {
     store,
+    uri: db.uri,
     async close() {
       await store.close();
       await db.drop();

@@ -21,6 +21,10 @@ export interface ServerConfig {
   readonly accessLog: boolean;
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
   readonly poolSize: number;
+  /** Threads answering searches and metric histories on SQLite (0: all on the main thread). */
+  readonly readThreads: number;
+  /** Memory for recently sent whole metric histories, in MiB (0: none). */
+  readonly historyCacheMb: number;
   /** Webhook deliveries to loopback/private addresses (off by default: SSRF). */
   readonly webhookAllowPrivateTargets: boolean;
 }
@@ -109,5 +113,13 @@ export function serverConfig(flags: ServerFlags, env: Env): ServerConfig {
     accessLog: boolEnv(env.MLFLOW_TS_ACCESS_LOG) ?? false,
     sqliteSynchronous: sync,
     poolSize: intOption('MLFLOW_TS_DB_POOL_SIZE', env.MLFLOW_TS_DB_POOL_SIZE, 10, 1, 1000),
+    readThreads: intOption(
+      'MLFLOW_TS_READ_THREADS',
+      env.MLFLOW_TS_READ_THREADS,
+      Math.min(4, availableParallelism()),
+      0,
+      64,
+    ),
+    historyCacheMb: intOption('MLFLOW_TS_HISTORY_CACHE_MB', env.MLFLOW_TS_HISTORY_CACHE_MB, 128, 0, 65536),
   });
 }

@@ -1,11 +1,14 @@
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   buildApp,
   openSqlTrackingStore,
+  ReadPool,
   RegistryService,
   RunKeysService,
+  sqlitePathFromUri,
   TrackingService,
   WebhookDispatcher,
   WebhookService,
@@ -34,12 +37,34 @@ function builtUiDir(): string | undefined {
   return undefined;
 }
 
+/**
+ * Read threads for a SQLite file (not an in-memory database, which other connections cannot see), with
+ * the history cache budget shared between them and the main thread.
+ */
+function readPoolFor(config: ServerConfig): { pool?: ReadPool; historyCacheBytes: number } {
+  const budget = config.historyCacheMb * 1024 * 1024;
+  const path = /^sqlite:/i.test(config.backendStoreUri)
+    ? sqlitePathFromUri(config.backendStoreUri)
+    : undefined;
+  if (!path || path === ':memory:' || config.readThreads === 0) return { historyCacheBytes: budget };
+  const share = Math.floor(budget / (config.readThreads + 1));
+  const pool = new ReadPool({
+    path: resolve(path),
+    defaultArtifactRoot: config.defaultArtifactRoot,
+    threads: config.readThreads,
+    historyCacheBytes: share,
+  });
+  return { pool, historyCacheBytes: share };
+}
+
 /** Composes store → service → HTTP app for one process and starts listening. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const reads = readPoolFor(config);
   const store = await openSqlTrackingStore(config.backendStoreUri, {
     defaultArtifactRoot: config.defaultArtifactRoot,
     poolSize: config.poolSize,
     sqliteSynchronous: config.sqliteSynchronous,
+    historyCacheBytes: reads.historyCacheBytes,
   });
   const artifacts = openArtifactDeps(config, store);
   // Every process sends webhook deliveries; a delivery is claimed before it is sent, so workers share them.
@@ -57,12 +82,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       }),
       artifacts,
       runKeys: new RunKeysService(store.runKeys),
+      readPool: reads.pool,
     },
     { logger: { level: config.logLevel }, accessLog: config.accessLog, uiDir: builtUiDir() },
   );
   dispatcher.start();
   app.addHook('onClose', async () => {
     await dispatcher.stop();
+    await reads.pool?.close();
     await artifacts.close();
     await store.close();
   });

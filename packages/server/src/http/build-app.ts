@@ -1,5 +1,7 @@
 import { REGISTRY_ROUTES, TRACKING_ROUTES, WEBHOOK_ROUTES } from '@mlflow-ts/protocol';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { POOLED_RPCS } from '../read-pool/messages.ts';
+import type { ReadPool } from '../read-pool/read-pool.ts';
 import type { RegistryService } from '../services/registry-service.ts';
 import type { RunKeysService } from '../services/run-keys-service.ts';
 import type { TrackingService } from '../services/tracking-service.ts';
@@ -21,6 +23,8 @@ export interface AppDeps {
   artifacts?: ArtifactRoutesDeps;
   /** Our run-keys addition for the web UI's column picker; without it the endpoint is not routed. */
   runKeys?: RunKeysService;
+  /** Read threads for searches and histories (SQLite); without it they run on the main thread. */
+  readPool?: ReadPool;
 }
 
 export interface AppOptions {
@@ -71,7 +75,15 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
   app.setErrorHandler(errorHandler);
 
   const knownPaths = new Set<string>();
-  registerRpcRoutes(app, TRACKING_ROUTES, serviceHandlers(deps.tracking), knownPaths, bodyLimit);
+  const tracking = serviceHandlers(deps.tracking);
+  const pool = deps.readPool;
+  if (pool) {
+    for (const rpc of POOLED_RPCS) {
+      const inProcess = tracking[rpc];
+      if (inProcess) tracking[rpc] = (request) => pool.call(rpc, request, () => inProcess(request));
+    }
+  }
+  registerRpcRoutes(app, TRACKING_ROUTES, tracking, knownPaths, bodyLimit);
   if (deps.registry)
     registerRpcRoutes(app, REGISTRY_ROUTES, serviceHandlers(deps.registry), knownPaths, bodyLimit);
   if (deps.webhooks)

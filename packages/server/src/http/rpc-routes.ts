@@ -2,10 +2,11 @@ import { Readable } from 'node:stream';
 import { AJAX_PREFIX, API_PREFIX, type HttpMethod, LEGACY_PREFIX, type RouteDef } from '@mlflow-ts/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MlflowError } from '../core/mlflow-error.ts';
+import { isStreamedJson, JsonText, type StreamedJson } from '../services/json-body.ts';
 import { decodeBody, decodeQuery, parseJsonBody } from './decode.ts';
 
-/** What a handler returns: a response object, or JSON text arriving in pieces. */
-export type RpcResult = object | { stream: AsyncIterable<string> };
+/** What a handler returns: a response object, JSON text, or JSON text arriving in pieces. */
+export type RpcResult = object | JsonText | StreamedJson;
 // biome-ignore lint/suspicious/noExplicitAny: each handler takes its own decoded request type
 export type RpcHandler = (request: any) => Promise<RpcResult> | RpcResult;
 
@@ -91,8 +92,15 @@ export function registerRpcRoutes(
           handler: async (request, reply) => {
             const result = await handler(await decode(route, method, request, bodyLimit));
             reply.type('application/json');
-            if ('stream' in result && typeof (result as { stream: unknown }).stream === 'object') {
-              return reply.send(Readable.from((result as { stream: AsyncIterable<string> }).stream));
+            if (result instanceof JsonText) {
+              const { text } = result;
+              return reply.send(
+                typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength),
+              );
+            }
+            if (isStreamedJson(result)) {
+              const { stream } = result;
+              return reply.send(stream instanceof Readable ? stream : Readable.from(stream));
             }
             return JSON.stringify(result);
           },

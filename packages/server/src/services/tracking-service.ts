@@ -42,6 +42,7 @@ import {
 } from '../core/validation.ts';
 import type { TrackingStore } from '../store/tracking-store.ts';
 import { type ServerEvents, silentEvents } from './events.ts';
+import type { StreamedJson } from './json-body.ts';
 
 const missing = MlflowError.missingParameter;
 
@@ -54,11 +55,6 @@ function runIdOf(req: { run_id?: string; run_uuid?: string }): string {
 
 const tagsOf = (tags: { key?: string; value?: string }[] | undefined): KeyValue[] =>
   (tags ?? []).map((t) => ({ key: t.key ?? '', value: t.value ?? '' }));
-
-/** The streamed form of a response: the JSON text arrives in pieces. */
-export interface StreamedJson {
-  readonly stream: AsyncIterable<string>;
-}
 
 export class TrackingService {
   constructor(
@@ -478,13 +474,18 @@ export class TrackingService {
  * parsing them; `{}` when there are none (MLflow omits empty lists).
  */
 async function* metricsResponse(
-  chunks: AsyncIterable<string> | Iterable<string>,
+  chunks: AsyncIterable<string | Uint8Array> | Iterable<string>,
   token?: string,
-): AsyncIterable<string> {
+): AsyncIterable<string | Uint8Array> {
   let first = true;
   for await (const chunk of chunks) {
     if (chunk.length <= 2) continue;
-    yield (first ? '{"metrics": [' : ',') + chunk.slice(1, -1);
+    if (typeof chunk === 'string') yield (first ? '{"metrics": [' : ',') + chunk.slice(1, -1);
+    else {
+      // Bytes (from the history cache) are sent as they are, without the brackets: no copy.
+      yield first ? '{"metrics": [' : ',';
+      yield chunk.subarray(1, chunk.length - 1);
+    }
     first = false;
   }
   const tail = token === undefined ? '' : `"next_page_token": ${JSON.stringify(token)}`;

@@ -101,8 +101,11 @@ export interface MetricStore {
     offset: number,
     limit: number,
   ): Promise<{ json: string | null; nextOffset?: number }>;
-  /** The whole history as JSON array texts of bounded chunks, never all in memory. */
-  streamMetricHistoryJson(runId: string, key: string): AsyncIterable<string>;
+  /**
+   * The whole history as JSON array texts of bounded chunks, never all in memory (UTF-8 bytes when
+   * they come from the history cache).
+   */
+  streamMetricHistoryJson(runId: string, key: string): AsyncIterable<string | Uint8Array>;
   getMetricHistoryBulkInterval(query: {
     runIds: string[];
     key: string;

@@ -3,6 +3,7 @@ import { LIMITS } from '@mlflow-ts/protocol';
 import { sql } from 'kysely';
 import type { MetricStore, Page } from '../tracking-store.ts';
 import type { SqlDialect } from './dialect.ts';
+import { HistoryCache } from './history-cache.ts';
 import { toMetric } from './row-mappers.ts';
 import { gapFreeSpans, sampledStepsOfSpans } from './sampled-steps.ts';
 
@@ -19,7 +20,20 @@ interface HistoryPosition {
 }
 
 export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
-  constructor(private readonly dialect: SqlDialect) {}
+  private readonly cache: HistoryCache | undefined;
+
+  /** Hits and misses of the history cache, when there is one. */
+  get cacheStats() {
+    return this.cache?.stats;
+  }
+
+  /** `cacheBytes` > 0 keeps recently sent whole histories (history-cache.ts). */
+  constructor(
+    private readonly dialect: SqlDialect,
+    cacheBytes = 0,
+  ) {
+    this.cache = cacheBytes > 0 ? new HistoryCache(cacheBytes) : undefined;
+  }
 
   /**
    * The points of one (run, key) in history order, after `after` and up to `until` (inclusive). The order
@@ -89,7 +103,45 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
    * last position, then has the database serialise the range, so no connection is held between chunks and
    * points written meanwhile are neither lost nor repeated.
    */
-  async *streamMetricHistoryJson(runId: string, key: string): AsyncIterable<string> {
+  async *streamMetricHistoryJson(runId: string, key: string): AsyncIterable<string | Uint8Array> {
+    const cache = this.cache;
+    if (!cache) {
+      yield* this.readHistoryJson(runId, key);
+      return;
+    }
+    // Counted before reading: a point written in between makes the next count differ from the one
+    // stored with these chunks, so the entry can be stale-safe but never wrongly fresh.
+    const count = await this.countPoints(runId, key);
+    const cached = cache.get(runId, key, count);
+    if (cached) {
+      yield* cached;
+      return;
+    }
+    let chunks: Uint8Array[] | undefined = count >= HistoryCache.MIN_POINTS ? [] : undefined;
+    let size = 0;
+    for await (const chunk of this.readHistoryJson(runId, key)) {
+      size += chunk.length;
+      // Too big to keep: stop holding the pieces sent, the history streams through as before.
+      if (size > cache.maxEntryBytes) chunks = undefined;
+      if (!chunks) {
+        yield chunk;
+        continue;
+      }
+      const bytes = HistoryCache.sharedBytes(chunk);
+      chunks.push(bytes);
+      yield bytes;
+    }
+    // Not reached when the client went away mid-stream: a partial history is never stored.
+    if (chunks) cache.set(runId, key, count, chunks);
+  }
+
+  private async countPoints(runId: string, key: string): Promise<number> {
+    const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM metrics
+      WHERE run_uuid = ${runId} AND key = ${key}`.execute(this.dialect.db);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private async *readHistoryJson(runId: string, key: string): AsyncIterable<string> {
     let after: HistoryPosition | undefined;
     for (;;) {
       const until = await this.positionAt(runId, key, after, STREAM_CHUNK - 1);

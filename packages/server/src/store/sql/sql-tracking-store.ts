@@ -23,6 +23,8 @@ export interface SqlTrackingStoreOptions extends DatabaseOptions {
   /** Root under which new experiments get their artifact location, e.g. `mlflow-artifacts:/`. */
   defaultArtifactRoot: string;
   now?: () => number;
+  /** Memory for recently sent whole metric histories (history-cache.ts); 0 or absent: none. */
+  historyCacheBytes?: number;
 }
 
 /** The tracking store over SQLite or PostgreSQL: one object composed of the per-aggregate parts. */
@@ -34,7 +36,7 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
   constructor(dialect: SqlDialect, options: SqlTrackingStoreOptions) {
     super(dialect, options.defaultArtifactRoot, options.now);
     this.runs = new SqlRunStore(dialect, options.now);
-    this.history = new SqlMetricHistory(dialect);
+    this.history = new SqlMetricHistory(dialect, options.historyCacheBytes);
     this.inputs = new SqlRunInputs(dialect);
     this.registry = new SqlRegistryStore(dialect, options.now);
     this.webhooks = new SqlWebhookStore(dialect);
@@ -103,6 +105,10 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
   }
   getMetricHistoryPageJson(runId: string, key: string, offset: number, limit: number) {
     return this.history.getMetricHistoryPageJson(runId, key, offset, limit);
+  }
+  /** Hits, misses and size of the whole-history cache (undefined without one). */
+  get historyCacheStats() {
+    return this.history.cacheStats;
   }
   streamMetricHistoryJson(runId: string, key: string) {
     return this.history.streamMetricHistoryJson(runId, key);

@@ -13,11 +13,22 @@ export interface SqliteOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a write waits for another process's write lock before answering 503 (default 10 s). */
   busyTimeoutMs?: number;
+  /**
+   * One read-only connection and no writer: what a read thread opens on a file the server's writer
+   * already set up (WAL, schema). `write` then fails.
+   */
+  readOnly?: boolean;
 }
 
-function openHandle(path: string, synchronous: string, busyTimeoutMs: number): BetterSqlite3.Database {
-  const handle = new BetterSqlite3(path);
-  handle.pragma('journal_mode = WAL');
+function openHandle(
+  path: string,
+  synchronous: string,
+  busyTimeoutMs: number,
+  readOnly = false,
+): BetterSqlite3.Database {
+  const handle = new BetterSqlite3(path, { readonly: readOnly, fileMustExist: readOnly });
+  // The journal mode is a property of the file, set by the writer; a read-only handle cannot change it.
+  if (!readOnly) handle.pragma('journal_mode = WAL');
   handle.pragma(`synchronous = ${synchronous}`);
   // Several server processes may share the file: wait for the writer lock instead of failing at once.
   handle.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
@@ -50,11 +61,14 @@ export class SqliteDialect implements SqlDialect {
   constructor(options: SqliteOptions) {
     const synchronous = options.synchronous ?? 'NORMAL';
     const busy = options.busyTimeoutMs ?? 10_000;
-    this.writerHandle = openHandle(options.path, synchronous, busy);
+    this.writerHandle = openHandle(options.path, synchronous, busy, options.readOnly);
     // A second connection for reads, so a read never waits behind a write transaction being assembled.
-    // An in-memory database is private to its connection, so there both roles share one.
+    // An in-memory database is private to its connection, so there both roles share one; a read-only
+    // dialect has only the one.
     this.readerHandle =
-      options.path === ':memory:' ? this.writerHandle : openHandle(options.path, synchronous, busy);
+      options.path === ':memory:' || options.readOnly
+        ? this.writerHandle
+        : openHandle(options.path, synchronous, busy);
     this.writer = new Kysely<Database>({
       dialect: new KyselySqliteDialect({ database: cachingDatabase(this.writerHandle) }),
     });
