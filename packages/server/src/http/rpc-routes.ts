@@ -94,9 +94,10 @@ export function registerRpcRoutes(
             reply.type('application/json');
             if (result instanceof JsonText) {
               const { text } = result;
-              return reply.send(
-                typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength),
-              );
+              if (typeof text === 'string') return reply.send(text);
+              // Fastify names the charset for text bodies only: the same header for bytes.
+              reply.type('application/json; charset=utf-8');
+              return reply.send(Buffer.from(text.buffer, text.byteOffset, text.byteLength));
             }
             if (isStreamedJson(result)) {
               const { stream } = result;

@@ -36,8 +36,8 @@ export interface WireError {
 
 export type FromWorker =
   | { type: 'ready' }
-  /** The whole response body. */
-  | { type: 'body'; id: number; text: string }
+  /** The whole response body, UTF-8 encoded by the thread and transferred (not copied) to the server. */
+  | { type: 'body'; id: number; bytes: Uint8Array }
   /**
    * One piece of a streamed body, as text or as bytes (in shared memory when they come from the history
    * cache, so posting them copies nothing); the next comes after a `more`.

@@ -119,7 +119,7 @@ export class ReadPool {
     switch (msg.type) {
       case 'body':
         this.finish(msg.id, call);
-        call.resolve(new JsonText(msg.text));
+        call.resolve(new JsonText(msg.bytes));
         break;
       case 'chunk':
         call.owed = true;

@@ -4,7 +4,7 @@
  * SQLite in WAL mode lets these connections read while the main thread's connection writes; a read
  * started after a write was acknowledged sees it (the write is committed before it is acknowledged).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { MlflowError } from '../core/mlflow-error.ts';
 import { isStreamedJson, JsonText } from '../services/json-body.ts';
 import { TrackingService } from '../services/tracking-service.ts';
@@ -12,8 +12,8 @@ import { SqlTrackingStore } from '../store/sql/sql-tracking-store.ts';
 import { SqliteDialect } from '../store/sql/sqlite-dialect.ts';
 import type { FromWorker, ReadWorkerData, ToWorker, WireError } from './messages.ts';
 
-const port = parentPort;
-if (!port) throw new Error('read-worker.ts runs as a worker thread');
+if (!parentPort) throw new Error('read-worker.ts runs as a worker thread');
+const port: MessagePort = parentPort;
 const data = workerData as ReadWorkerData;
 
 const store = new SqlTrackingStore(new SqliteDialect({ path: data.path, readOnly: true }), {
@@ -23,6 +23,15 @@ const store = new SqlTrackingStore(new SqliteDialect({ path: data.path, readOnly
 const tracking = new TrackingService(store);
 
 const send = (msg: FromWorker) => port.postMessage(msg);
+const encoder = new TextEncoder();
+
+/** Encoding here spares the main thread; the bytes' own buffer moves to it without a copy. */
+function sendBody(id: number, text: string | Uint8Array): void {
+  const bytes = typeof text === 'string' ? encoder.encode(text) : text;
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const transfer = own && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+  port.postMessage({ type: 'body', id, bytes } satisfies FromWorker, transfer);
+}
 /** Streams waiting for the server to take their last chunk, by call id: resolve(false) stops one. */
 const waiting = new Map<number, (more: boolean) => void>();
 
@@ -36,8 +45,7 @@ async function answer(id: number, rpc: string, request: unknown): Promise<void> 
   if (typeof method !== 'function') throw new Error(`read thread has no method ${rpc}`);
   const result = await method.call(tracking, request);
   if (result instanceof JsonText) {
-    const { text } = result;
-    send({ type: 'body', id, text: typeof text === 'string' ? text : Buffer.from(text).toString('utf8') });
+    sendBody(id, result.text);
   } else if (isStreamedJson(result)) {
     // One chunk in flight per stream: a slow client holds back the database reads, not server memory.
     for await (const text of result.stream) {
@@ -50,7 +58,7 @@ async function answer(id: number, rpc: string, request: unknown): Promise<void> 
     }
     send({ type: 'end', id });
   } else {
-    send({ type: 'body', id, text: JSON.stringify(result) });
+    sendBody(id, JSON.stringify(result));
   }
 }
 
