@@ -45,17 +45,25 @@ export interface RunSearchQuery {
   offset: number;
 }
 
+/** An experiments/search request as the store takes it (spec §4.2). */
+export interface ExperimentSearchQuery {
+  viewType: ViewType;
+  filter: ExperimentClause[];
+  orderBy: ExperimentOrderKey[];
+  maxResults: number;
+  offset: number;
+}
+
 export interface ExperimentStore {
   createExperiment(input: { name: string; artifactLocation?: string; tags: KeyValue[] }): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment>;
   getExperimentByName(name: string): Promise<Experiment | undefined>;
-  searchExperiments(query: {
-    viewType: ViewType;
-    filter: ExperimentClause[];
-    orderBy: ExperimentOrderKey[];
-    maxResults: number;
-    offset: number;
-  }): Promise<Page<Experiment>>;
+  searchExperiments(query: ExperimentSearchQuery): Promise<Page<Experiment>>;
+  /**
+   * The same page as JSON texts of the experiments, built by the database (the HTTP path): equal to
+   * JSON.stringify of searchExperiments' items.
+   */
+  searchExperimentsJson(query: ExperimentSearchQuery): Promise<Page<string>>;
   deleteExperiment(experimentId: string): Promise<void>;
   restoreExperiment(experimentId: string): Promise<void>;
   renameExperiment(experimentId: string, newName: string): Promise<void>;
@@ -88,6 +96,11 @@ export interface RunStore {
   /** Appends one model's metadata to the run's `mlflow.log-model.history` tag. */
   appendLoggedModel(runId: string, model: Record<string, unknown>): Promise<void>;
   searchRuns(query: RunSearchQuery): Promise<Page<Run>>;
+  /**
+   * The same page as JSON texts of the runs, their children spliced in as the database wrote them (the
+   * HTTP path): equal to JSON.stringify of searchRuns' items.
+   */
+  searchRunsJson(query: RunSearchQuery): Promise<Page<string>>;
   searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]>;
 }
 

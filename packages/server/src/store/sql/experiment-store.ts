@@ -1,12 +1,12 @@
-import type { Experiment, KeyValue, ViewType } from '@mlflow-ts/protocol';
+import type { Experiment, KeyValue } from '@mlflow-ts/protocol';
 import { MlflowError } from '../../core/mlflow-error.ts';
-import type { ExperimentClause, ExperimentOrderKey } from '../../core/search/index.ts';
-import type { ExperimentStore, Page } from '../tracking-store.ts';
+import type { ExperimentSearchQuery, ExperimentStore, Page } from '../tracking-store.ts';
 import { appendToUri } from './artifact-location.ts';
 import { group } from './batching.ts';
 import type { SqlDialect, Trx } from './dialect.ts';
 import { toExperiment } from './row-mappers.ts';
-import { applyExperimentFilter, applyExperimentOrder } from './search-experiments-sql.ts';
+import { applyExperimentFilter, applyExperimentOrder, experimentsJson } from './search-experiments-sql.ts';
+import { literalCount } from './search-sql-helpers.ts';
 
 const notFound = (id: string) => MlflowError.notFound(`No Experiment with id=${id} exists`);
 
@@ -137,23 +137,9 @@ export class SqlExperimentStore implements ExperimentStore {
     );
   }
 
-  async searchExperiments(query: {
-    viewType: ViewType;
-    filter: ExperimentClause[];
-    orderBy: ExperimentOrderKey[];
-    maxResults: number;
-    offset: number;
-  }): Promise<Page<Experiment>> {
-    let q = this.dialect.db.selectFrom('experiments').selectAll('experiments');
-    if (query.viewType === 'ACTIVE_ONLY') q = q.where('experiments.lifecycle_stage', '=', 'active');
-    else if (query.viewType === 'DELETED_ONLY') q = q.where('experiments.lifecycle_stage', '=', 'deleted');
-    q = applyExperimentFilter(this.dialect, q, query.filter);
-    q = applyExperimentOrder(q, query.orderBy);
+  async searchExperiments(query: ExperimentSearchQuery): Promise<Page<Experiment>> {
     // One extra row tells whether another page exists (experiments emit a token only then, spec §3.2).
-    const rows = await q
-      .limit(query.maxResults + 1)
-      .offset(query.offset)
-      .execute();
+    const rows = await this.pageQuery(query).execute();
     const page = rows.slice(0, query.maxResults);
     const tags = await this.loadTags(
       this.dialect.db,
@@ -163,6 +149,24 @@ export class SqlExperimentStore implements ExperimentStore {
       items: page.map((r) => toExperiment(r, tags.get(r.experiment_id) ?? [])),
       nextOffset: rows.length > query.maxResults ? query.offset + query.maxResults : undefined,
     };
+  }
+
+  async searchExperimentsJson(query: ExperimentSearchQuery): Promise<Page<string>> {
+    const rows = await experimentsJson(this.dialect, this.pageQuery(query));
+    return {
+      items: rows.slice(0, query.maxResults),
+      nextOffset: rows.length > query.maxResults ? query.offset + query.maxResults : undefined,
+    };
+  }
+
+  /** The filtered, ordered page with one row more than asked for. */
+  private pageQuery(query: ExperimentSearchQuery) {
+    let q = this.dialect.db.selectFrom('experiments').selectAll('experiments');
+    if (query.viewType === 'ACTIVE_ONLY') q = q.where('experiments.lifecycle_stage', '=', 'active');
+    else if (query.viewType === 'DELETED_ONLY') q = q.where('experiments.lifecycle_stage', '=', 'deleted');
+    q = applyExperimentFilter(this.dialect, q, query.filter);
+    q = applyExperimentOrder(q, query.orderBy);
+    return q.limit(literalCount(query.maxResults + 1)).offset(literalCount(query.offset));
   }
 
   private async requireStage(trx: Trx, id: string, stage: 'active' | 'deleted'): Promise<number> {

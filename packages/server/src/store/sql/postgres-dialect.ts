@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Kysely, PostgresDialect as KyselyPostgresDialect, type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
 import { MlflowError } from '../../core/mlflow-error.ts';
-import type { MetricRow, SqlDialect, Trx } from './dialect.ts';
+import type { MetricRow, SearchJsonSql, SqlDialect, Trx } from './dialect.ts';
 import type { Database } from './schema.ts';
 
 export interface PostgresOptions {
@@ -12,6 +12,16 @@ export interface PostgresOptions {
 }
 
 const INT8_OID = 20;
+
+/**
+ * A metric value of table alias `t` as wire JSON text: NaN is stored as 0 with is_nan set (or as a NaN
+ * written by another client); ±Infinity, which MLflow clamps on write, may still be stored by others.
+ * float8's text form is JSON for every finite value.
+ */
+const wireValue = (t: string) =>
+  sql.raw(`CASE WHEN ${t}.is_nan OR ${t}.value = 'NaN'::float8 THEN '"NaN"'
+    WHEN ${t}.value = 'Infinity'::float8 THEN '"Infinity"'
+    WHEN ${t}.value = '-Infinity'::float8 THEN '"-Infinity"' ELSE ${t}.value::text END`);
 
 /**
  * `pg` is required when a PostgreSQL store is opened, not imported with this module: a server on SQLite
@@ -84,25 +94,27 @@ export class PostgresDialect implements SqlDialect {
     // Text concatenation with string_agg: ~40 % faster than json_agg(json_build_object()) here, and float8
     // text is the shortest exact form (PostgreSQL 12+). Order is explicit: aggregates ignore the subquery's.
     return sql<string | null>`SELECT '[' || string_agg(
-      '{"key":' || to_json(r.key)::text
-      || ',"value":' || CASE WHEN r.is_nan THEN '"NaN"' WHEN r.value = 'Infinity'::float8 THEN '"Infinity"'
-                             WHEN r.value = '-Infinity'::float8 THEN '"-Infinity"' ELSE r.value::text END
+      '{"key":' || to_json(r.key)::text || ',"value":' || ${wireValue('r')}
       || ',"timestamp":' || r.timestamp::text || ',"step":' || r.step::text || '}',
       ',' ORDER BY r.step, r.timestamp, r.value, r.is_nan) || ']'
       FROM (${rows}) AS r`;
   }
 
-  runChildrenJson() {
-    // ::text keeps the driver from parsing the JSON itself (the caller does, once per run).
+  runChildrenJson(): SearchJsonSql {
+    // Built as text, like metricsJsonArray: compact, and faster than json_agg(json_build_object()). A run's
+    // children come in the order its run_uuid index gives (heap order), as they did with json_agg.
     return {
-      metrics: sql<string | null>`(SELECT json_agg(json_build_object('key', m.key,
-        'value', CASE WHEN m.is_nan THEN to_json('NaN'::text) ELSE to_json(m.value) END,
-        'timestamp', m.timestamp, 'step', m.step))::text
+      metrics: sql<string | null>`(SELECT '[' || string_agg('{"key":' || to_json(m.key)::text
+        || ',"value":' || ${wireValue('m')} || ',"timestamp":' || coalesce(m.timestamp, 0)::text
+        || ',"step":' || m.step::text || '}', ',') || ']'
         FROM latest_metrics m WHERE m.run_uuid = runs.run_uuid)`,
-      params: sql<string | null>`(SELECT json_agg(json_build_object('key', p.key, 'value', p.value))::text
+      params: sql<string | null>`(SELECT '[' || string_agg('{"key":' || to_json(p.key)::text
+        || ',"value":' || to_json(p.value)::text || '}', ',') || ']'
         FROM params p WHERE p.run_uuid = runs.run_uuid)`,
-      tags: sql<string | null>`(SELECT json_agg(json_build_object('key', t.key, 'value', t.value))::text
+      tags: sql<string | null>`(SELECT '[' || string_agg('{"key":' || to_json(t.key)::text
+        || ',"value":' || to_json(coalesce(t.value, ''))::text || '}', ',') || ']'
         FROM tags t WHERE t.run_uuid = runs.run_uuid)`,
+      quote: (text) => sql<string | null>`to_json(${text})::text`,
     };
   }
 

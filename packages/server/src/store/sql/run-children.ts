@@ -7,7 +7,7 @@ import { toRunInfo } from './row-mappers.ts';
 import type { Database, RunsTable } from './schema.ts';
 
 // Above this many ids, split the IN list (SQLite's default variable limit is 32766).
-const CHUNK = 5000;
+export const CHUNK = 5000;
 
 /** `[{...}]` text from the database → entries; '[]', null or absent → undefined (the field is left out). */
 function parseList<T>(
@@ -63,7 +63,8 @@ export async function loadRuns(dialect: SqlDialect, rows: RunsTable[]): Promise<
   });
 }
 
-async function loadDatasetInputs(
+/** The dataset inputs of the runs `runIds` (two queries), appended to `out` under their run's id. */
+export async function loadDatasetInputs(
   db: Kysely<Database>,
   runIds: string[],
   out: Map<string, DatasetInput[]>,

@@ -5,8 +5,9 @@ import type { RunSearchQuery } from '../tracking-store.ts';
 import type { SqlDialect } from './dialect.ts';
 import { parseExperimentId } from './experiment-store.ts';
 import { loadRuns } from './run-children.ts';
+import { loadRunsJson } from './runs-json.ts';
 import type { RunsTable } from './schema.ts';
-import { compare, inList } from './search-sql-helpers.ts';
+import { compare, inList, literalCount } from './search-sql-helpers.ts';
 
 const ATTRIBUTE_COLUMN = {
   run_id: 'runs.run_uuid',
@@ -33,22 +34,47 @@ const KEYED_TABLE = { metric: 'latest_metrics', param: 'params', tag: 'tags' } a
  * runs in metric order and stops early, which is what a UI page sorted by a metric needs.
  */
 export async function searchRuns(dialect: SqlDialect, query: RunSearchQuery): Promise<Run[]> {
+  return loadRuns(dialect, await findRuns(dialect, query, 'runs.*'));
+}
+
+/** The same search as JSON texts of the runs (runs-json.ts): what the HTTP path sends. */
+export async function searchRunsJson(dialect: SqlDialect, query: RunSearchQuery): Promise<string[]> {
+  const rows = await findRuns(dialect, query, 'runs.run_uuid');
+  return loadRunsJson(
+    dialect,
+    rows.map((r) => r.run_uuid),
+  );
+}
+
+/**
+ * The page of runs, in order: whole rows, or only their ids (the JSON path reads the columns with the
+ * children, so the sort carries less).
+ */
+async function findRuns<S extends Selection>(
+  dialect: SqlDialect,
+  query: RunSearchQuery,
+  selection: S,
+): Promise<S extends 'runs.*' ? RunsTable[] : Pick<RunsTable, 'run_uuid'>[]> {
   const experimentIds = query.experimentIds
     .map(parseExperimentId)
     .filter((n): n is number => n !== undefined);
   if (experimentIds.length === 0 || query.maxResults === 0) return [];
-  const windowed = await windowedSearch(dialect, experimentIds, query);
-  if (windowed) return loadRuns(dialect, windowed);
+  const windowed = await windowedSearch(dialect, experimentIds, query, selection);
+  if (windowed) return windowed;
 
-  let q: Builder = dialect.db.selectFrom('runs').selectAll('runs');
+  let q: Builder = select(dialect.db.selectFrom('runs'), selection);
   q = applyFilters(dialect, q, experimentIds, query);
   q = applyOrder(q, query.orderBy, 0);
-  const rows: RunsTable[] = await q.limit(query.maxResults).offset(query.offset).execute();
-  return loadRuns(dialect, rows);
+  return q.limit(literalCount(query.maxResults)).offset(literalCount(query.offset)).execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: joins add aliases Kysely cannot type statically
 type Builder = any;
+
+type Selection = 'runs.*' | 'runs.run_uuid';
+
+const select = (q: Builder, selection: Selection): Builder =>
+  selection === 'runs.*' ? q.selectAll('runs') : q.select('runs.run_uuid');
 
 function applyFilters(
   dialect: SqlDialect,
@@ -126,7 +152,9 @@ async function windowedSearch(
   dialect: SqlDialect,
   experimentIds: number[],
   query: RunSearchQuery,
-): Promise<RunsTable[] | undefined> {
+  selection: Selection,
+  // biome-ignore lint/suspicious/noExplicitAny: the caller types the rows by its selection
+): Promise<any[] | undefined> {
   const first = query.orderBy[0];
   const need = query.offset + query.maxResults;
   if (first?.type !== 'metric' || need > WINDOW_MAX_ROWS) return undefined;
@@ -139,18 +167,18 @@ async function windowedSearch(
     .where('is_nan', '=', dialect.bool(false) as never)
     .orderBy('value', direction);
   const boundaryRow = await values
-    .limit(1)
-    .offset(k - 1)
+    .limit(literalCount(1))
+    .offset(literalCount(k - 1))
     .executeTakeFirst();
   let q: Builder = dialect.db
-    .selectFrom(values.limit(k).as('w'))
+    .selectFrom(values.limit(literalCount(k)).as('w'))
     .crossJoin('runs')
-    .selectAll('runs')
     .select('w.value as window_value')
     .whereRef('runs.run_uuid', '=', 'w.run_uuid');
+  q = select(q, selection);
   q = applyFilters(dialect, q, experimentIds, query);
   q = applyOrder(q.orderBy('w.value', direction), query.orderBy, 1);
-  const rows: (RunsTable & { window_value: number })[] = await q.limit(need).execute();
+  const rows: { window_value: number }[] = await q.limit(literalCount(need)).execute();
   if (rows.length < need) return undefined;
   if (boundaryRow !== undefined) {
     const b = Number(boundaryRow.value);

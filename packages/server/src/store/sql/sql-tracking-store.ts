@@ -16,7 +16,7 @@ import { SqlRegistryStore } from './registry-store.ts';
 import { SqlRunInputs } from './run-inputs.ts';
 import { SqlRunKeysStore } from './run-keys-store.ts';
 import { SqlRunStore } from './run-store.ts';
-import { searchRuns } from './search-runs-sql.ts';
+import { searchRuns, searchRunsJson } from './search-runs-sql.ts';
 import { SqlWebhookStore } from './webhook-store.ts';
 
 export interface SqlTrackingStoreOptions extends DatabaseOptions {
@@ -94,6 +94,9 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
   }
   async searchRuns(query: RunSearchQuery): Promise<Page<Run>> {
     return { items: await searchRuns(this.dialect, query) };
+  }
+  async searchRunsJson(query: RunSearchQuery): Promise<Page<string>> {
+    return { items: await searchRunsJson(this.dialect, query) };
   }
   searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]> {
     return this.inputs.searchDatasets(

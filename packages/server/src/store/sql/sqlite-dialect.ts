@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect as KyselySqliteDialect, type RawBuilder, sql } from 'kysely';
 import { MlflowError } from '../../core/mlflow-error.ts';
-import type { MetricRow, SqlDialect, Trx } from './dialect.ts';
+import type { MetricRow, SearchJsonSql, SqlDialect, Trx } from './dialect.ts';
 import { GroupCommitQueue } from './group-commit.ts';
 import type { Database } from './schema.ts';
 import { cachingDatabase } from './statement-cache.ts';
@@ -121,21 +121,28 @@ export class SqliteDialect implements SqlDialect {
   }
 
   metricsJsonArray(rows: RawBuilder<unknown>): RawBuilder<string | null> {
-    // SQLite keeps the subquery's order when aggregating; its JSON doubles round-trip exactly.
+    // SQLite keeps the subquery's order when aggregating; its JSON doubles round-trip exactly. ±Infinity
+    // (which MLflow clamps on write, but another writer may store) would come out as 9.0e+999.
     return sql<string | null>`SELECT json_group_array(json_object(
-      'key', r.key, 'value', CASE WHEN r.is_nan THEN 'NaN' ELSE r.value END,
-      'timestamp', r.timestamp, 'step', r.step)) FROM (${rows}) AS r HAVING count(*) > 0`;
+      'key', r.key, 'value', CASE WHEN r.is_nan THEN 'NaN' WHEN r.value = 9e999 THEN 'Infinity'
+        WHEN r.value = -9e999 THEN '-Infinity' ELSE r.value END,
+      'timestamp', r.timestamp, 'step', r.step))
+      FROM (${rows}) AS r HAVING count(*) > 0`;
   }
 
-  runChildrenJson() {
+  runChildrenJson(): SearchJsonSql {
+    // Children come in rowid (written) order: each subquery walks its table's run_uuid index.
     return {
       metrics: sql<string | null>`(SELECT json_group_array(json_object('key', m.key,
-        'value', CASE WHEN m.is_nan THEN 'NaN' ELSE m.value END, 'timestamp', m.timestamp, 'step', m.step))
+        'value', CASE WHEN m.is_nan THEN 'NaN' WHEN m.value = 9e999 THEN 'Infinity'
+          WHEN m.value = -9e999 THEN '-Infinity' ELSE m.value END,
+        'timestamp', coalesce(m.timestamp, 0), 'step', m.step))
         FROM latest_metrics m WHERE m.run_uuid = runs.run_uuid)`,
       params: sql<string | null>`(SELECT json_group_array(json_object('key', p.key, 'value', p.value))
         FROM params p WHERE p.run_uuid = runs.run_uuid)`,
-      tags: sql<string | null>`(SELECT json_group_array(json_object('key', t.key, 'value', t.value))
-        FROM tags t WHERE t.run_uuid = runs.run_uuid)`,
+      tags: sql<string | null>`(SELECT json_group_array(json_object('key', t.key,
+        'value', coalesce(t.value, ''))) FROM tags t WHERE t.run_uuid = runs.run_uuid)`,
+      quote: (text) => sql<string | null>`json_quote(${text})`,
     };
   }
 
