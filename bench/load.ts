@@ -65,7 +65,13 @@ function processCpu(pid: number | string): { comm: string; seconds: number } | u
 }
 
 /** CPU seconds: whole box busy, the server process, PostgreSQL's processes, this process. */
-function cpuSnapshot(pid: number): { box: number; server: number; db: number; self: number; wall: number } {
+export function cpuSnapshot(pid: number): {
+  box: number;
+  server: number;
+  db: number;
+  self: number;
+  wall: number;
+} {
   const { idle, total } = cpuTimes();
   let db = 0;
   for (const entry of readdirSync('/proc')) {
@@ -105,7 +111,7 @@ export function percentile(sorted: Float64Array | number[], p: number): number {
   return sorted[i]!;
 }
 
-const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let sent = 0;

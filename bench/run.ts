@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { waitForQuiet } from './load.ts';
+import { wrkAvailable } from './load-wrk.ts';
 import { type PgCluster, startPgCluster } from './postgres.ts';
 import { summarizeProfile, summarizeSqlTrace } from './profile.ts';
 import { startServer } from './server-process.ts';
@@ -62,6 +63,7 @@ const { values: opts, positionals } = parseArgs({
     warmup: { type: 'string', default: '3' },
     repeat: { type: 'string', default: '3' },
     connections: { type: 'string', default: '8' },
+    generator: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'sql-trace': { type: 'boolean', default: false },
     'pg-explain': { type: 'string' },
@@ -86,6 +88,9 @@ const dialects: Dialect[] = opts['pg-only']
     ? ['sqlite', 'postgresql']
     : ['sqlite'];
 const repeat = Number(opts.repeat);
+// wrk (C) when installed: autocannon's JavaScript response parsing takes CPU the server needs (load-wrk.ts).
+const generator = (opts.generator ?? (wrkAvailable() ? 'wrk' : 'autocannon')) as 'wrk' | 'autocannon';
+if (generator !== 'wrk' && generator !== 'autocannon') throw new Error('--generator is wrk or autocannon');
 const serverEnv: Record<string, string> = {};
 if (opts['sqlite-synchronous']) serverEnv.MLFLOW_TS_SQLITE_SYNCHRONOUS = opts['sqlite-synchronous'];
 if (opts['log-level']) serverEnv.MLFLOW_TS_LOG_LEVEL = opts['log-level'];
@@ -181,7 +186,8 @@ async function main(): Promise<void> {
   const machineLine = `${machine(pg)}; ${frozen.identity}`;
   console.log(`# ${new Date().toISOString()}  ${machineLine}`);
   console.log(
-    `# ${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s measured, median of ${repeat}`,
+    `# ${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s measured, median of ${repeat}; ` +
+      `latency workloads loaded by ${generator}, runs-create and log-batch by autocannon`,
   );
   let dbCounter = 0;
   try {
@@ -205,6 +211,7 @@ async function main(): Promise<void> {
             duration: Number(opts.duration),
             warmup: Number(opts.warmup),
             connections: Number(opts.connections),
+            generator,
             async newBackend(label) {
               const name = `bench_${label}_${++dbCounter}`;
               if (dialect === 'postgresql') {

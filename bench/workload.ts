@@ -28,6 +28,8 @@ export interface WorkloadContext {
   duration: number;
   warmup: number;
   connections: number;
+  /** Load generator of the fixed-request (latency) workloads: wrk, or autocannon when wrk is absent. */
+  generator: 'wrk' | 'autocannon';
   /** A fresh, empty backend store URI (new SQLite file or new PostgreSQL database). */
   newBackend(label: string): Promise<string>;
   /**

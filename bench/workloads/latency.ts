@@ -5,6 +5,7 @@
  */
 import type { AutocannonRequest } from 'autocannon';
 import { describe, runLoad } from '../load.ts';
+import { runLoadWrk } from '../load-wrk.ts';
 import type { ServerProcess } from '../server-process.ts';
 import { atMost, type Figure, type WorkloadContext } from '../workload.ts';
 
@@ -18,7 +19,7 @@ export async function latencyFigures(
 ): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const connections of [1, ctx.connections]) {
-    const r = await runLoad({
+    const r = await (ctx.generator === 'wrk' ? runLoadWrk : runLoad)({
       url: server.url,
       serverPid: server.pid,
       connections,
