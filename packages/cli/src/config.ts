@@ -25,6 +25,8 @@ export interface ServerConfig {
   readonly readThreads: number;
   /** Memory for recently sent whole metric histories, in MiB (0: none). */
   readonly historyCacheMb: number;
+  /** How much of the SQLite file read connections map into memory, in MiB (0: none). */
+  readonly sqliteMmapMb: number;
   /** Webhook deliveries to loopback/private addresses (off by default: SSRF). */
   readonly webhookAllowPrivateTargets: boolean;
 }
@@ -120,6 +122,7 @@ export function serverConfig(flags: ServerFlags, env: Env): ServerConfig {
       0,
       64,
     ),
+    sqliteMmapMb: intOption('MLFLOW_TS_SQLITE_MMAP_MB', env.MLFLOW_TS_SQLITE_MMAP_MB, 1024, 0, 1 << 20),
     historyCacheMb: intOption('MLFLOW_TS_HISTORY_CACHE_MB', env.MLFLOW_TS_HISTORY_CACHE_MB, 128, 0, 65536),
   });
 }

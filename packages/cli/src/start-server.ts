@@ -53,6 +53,7 @@ function readPoolFor(config: ServerConfig): { pool?: ReadPool; historyCacheBytes
     defaultArtifactRoot: config.defaultArtifactRoot,
     threads: config.readThreads,
     historyCacheBytes: share,
+    mmapBytes: config.sqliteMmapMb * 1024 * 1024,
   });
   return { pool, historyCacheBytes: share };
 }
@@ -65,6 +66,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     poolSize: config.poolSize,
     sqliteSynchronous: config.sqliteSynchronous,
     historyCacheBytes: reads.historyCacheBytes,
+    sqliteMmapBytes: config.sqliteMmapMb * 1024 * 1024,
   });
   const artifacts = openArtifactDeps(config, store);
   // Every process sends webhook deliveries; a delivery is claimed before it is sent, so workers share them.

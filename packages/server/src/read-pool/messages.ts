@@ -19,6 +19,8 @@ export interface ReadWorkerData {
   defaultArtifactRoot: string;
   /** Bytes of metric-history JSON this thread may keep (0: no cache). */
   historyCacheBytes: number;
+  /** `mmap_size` of the thread's connection (undefined: the dialect's default). */
+  mmapBytes?: number;
 }
 
 export type ToWorker =

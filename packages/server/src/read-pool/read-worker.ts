@@ -16,10 +16,13 @@ if (!parentPort) throw new Error('read-worker.ts runs as a worker thread');
 const port: MessagePort = parentPort;
 const data = workerData as ReadWorkerData;
 
-const store = new SqlTrackingStore(new SqliteDialect({ path: data.path, readOnly: true }), {
-  defaultArtifactRoot: data.defaultArtifactRoot,
-  historyCacheBytes: data.historyCacheBytes,
-});
+const store = new SqlTrackingStore(
+  new SqliteDialect({ path: data.path, readOnly: true, mmapBytes: data.mmapBytes }),
+  {
+    defaultArtifactRoot: data.defaultArtifactRoot,
+    historyCacheBytes: data.historyCacheBytes,
+  },
+);
 const tracking = new TrackingService(store);
 
 const send = (msg: FromWorker) => port.postMessage(msg);

@@ -7,6 +7,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   sqliteSynchronous?: 'NORMAL' | 'FULL';
   sqliteBusyTimeoutMs?: number;
+  /** `mmap_size` of SQLite read connections (default 1 GiB, 0: none; see SqliteOptions.mmapBytes). */
+  sqliteMmapBytes?: number;
 }
 
 /** SQLAlchemy-style URI → file path: `sqlite:///rel.db` is relative, `sqlite:////abs.db` absolute. */
@@ -25,6 +27,7 @@ export function openDatabase(uri: string, options: DatabaseOptions = {}): SqlDia
       path: sqlitePathFromUri(uri),
       synchronous: options.sqliteSynchronous,
       busyTimeoutMs: options.sqliteBusyTimeoutMs,
+      mmapBytes: options.sqliteMmapBytes,
     });
   }
   if (scheme === 'postgresql' || scheme === 'postgres') {

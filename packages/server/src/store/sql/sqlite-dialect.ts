@@ -18,6 +18,13 @@ export interface SqliteOptions {
    * already set up (WAL, schema). `write` then fails.
    */
   readOnly?: boolean;
+  /**
+   * Bytes of the file read connections map into memory (`mmap_size`; default 1 GiB, 0: none). Reads then
+   * take pages straight from the OS page cache, shared by every connection, instead of copying each page
+   * into a private cache with a system call: with two read threads, runs/search went from 243 to 348
+   * searches/s here. The writer connection does not map the file.
+   */
+  mmapBytes?: number;
 }
 
 function openHandle(
@@ -25,6 +32,7 @@ function openHandle(
   synchronous: string,
   busyTimeoutMs: number,
   readOnly = false,
+  mmapBytes = 0,
 ): BetterSqlite3.Database {
   const handle = new BetterSqlite3(path, { readonly: readOnly, fileMustExist: readOnly });
   // The journal mode is a property of the file, set by the writer; a read-only handle cannot change it.
@@ -42,6 +50,7 @@ function openHandle(
   handle.pragma('journal_size_limit = 67108864');
   handle.pragma('cache_size = -65536');
   handle.pragma('temp_store = MEMORY');
+  if (mmapBytes > 0) handle.pragma(`mmap_size = ${Math.trunc(mmapBytes)}`);
   return handle;
 }
 
@@ -61,14 +70,21 @@ export class SqliteDialect implements SqlDialect {
   constructor(options: SqliteOptions) {
     const synchronous = options.synchronous ?? 'NORMAL';
     const busy = options.busyTimeoutMs ?? 10_000;
-    this.writerHandle = openHandle(options.path, synchronous, busy, options.readOnly);
+    const mmap = options.mmapBytes ?? 1 << 30;
+    this.writerHandle = openHandle(
+      options.path,
+      synchronous,
+      busy,
+      options.readOnly,
+      options.readOnly ? mmap : 0,
+    );
     // A second connection for reads, so a read never waits behind a write transaction being assembled.
     // An in-memory database is private to its connection, so there both roles share one; a read-only
     // dialect has only the one.
     this.readerHandle =
       options.path === ':memory:' || options.readOnly
         ? this.writerHandle
-        : openHandle(options.path, synchronous, busy);
+        : openHandle(options.path, synchronous, busy, false, mmap);
     this.writer = new Kysely<Database>({
       dialect: new KyselySqliteDialect({ database: cachingDatabase(this.writerHandle) }),
     });
