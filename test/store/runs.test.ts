@@ -128,6 +128,42 @@ describeEachDialect('run store', (dialect) => {
     );
   });
 
+  it('stores every point of batches of any size once, whatever statements they are split into', async () => {
+    // SQLite inserts metrics in multi-row chunks (64·k rows up to 1,024, powers of two below 64): sizes
+    // around the chunk boundaries, exact duplicates inside one batch and across batches, and the same
+    // statement shapes (run check, latest_metrics upsert) reused by later batches.
+    const id = (await newRun('sizes')).info.run_id;
+    let step = 0;
+    const expected = new Map<string, { value: number; timestamp: number; step: number }[]>();
+    for (const size of [1, 2, 7, 63, 64, 65, 127, 1000, 1024, 1025, 2100, 1000, 1]) {
+      const metrics = Array.from({ length: size }, (_, i) => ({
+        key: `k${i % 3}`,
+        value: (step + i) / 3,
+        timestamp: 1_700_000_000_000 + step + i,
+        step: step + i,
+      }));
+      for (const m of metrics) {
+        const list = expected.get(m.key) ?? [];
+        list.push({ value: m.value, timestamp: m.timestamp, step: m.step });
+        expected.set(m.key, list);
+      }
+      // The first point again inside the batch, and the previous batch's last point: both ignored.
+      const repeated = [metrics[0]!, ...(step > 0 ? [{ key: 'k0', ...expected.get('k0')!.at(-1)! }] : [])];
+      await t.store.logBatch(id, { metrics: [...metrics, ...repeated], params: [], tags: [] });
+      step += size;
+    }
+    const run = await t.store.getRun(id);
+    for (const [key, points] of expected) {
+      const history = await t.store.getMetricHistoryPage(id, key, 0, 10_000);
+      assert.deepEqual(
+        history.items.map((p) => ({ value: p.value, timestamp: p.timestamp, step: p.step })),
+        points,
+        key,
+      );
+      assert.deepEqual(byKey(run.data.metrics)[key], { key, ...points.at(-1)! });
+    }
+  });
+
   it('updates status, end time and name (keeping the runName tag in sync)', async () => {
     const id = (await newRun('before')).info.run_id;
     const info = await t.store.updateRun(id, {

@@ -54,8 +54,21 @@ function openHandle(
   return handle;
 }
 
-const INSERT_METRIC_SQL =
-  'INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING';
+/**
+ * Metric rows go in by multi-row INSERTs: one statement execution per chunk instead of one per row, each
+ * execution having a fixed cost of its own (~50 µs). Chunks are multiples of 64 rows up to 1,024 and powers
+ * of two below 64 (1,000 rows: 960 + 32 + 8), so there are at most 22 prepared shapes.
+ * `what-if.ts sqlite-log-batch`: ~+18 % points/s against one INSERT per row.
+ */
+function insertMetricChunk(left: number): number {
+  if (left >= 1024) return 1024;
+  return left >= 64 ? left - (left % 64) : 2 ** Math.floor(Math.log2(left));
+}
+
+const INSERT_METRIC_SQL = (rows: number) =>
+  `INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ${Array(rows)
+    .fill('(?, ?, ?, ?, ?, ?)')
+    .join(', ')} ON CONFLICT DO NOTHING`;
 
 export class SqliteDialect implements SqlDialect {
   readonly name = 'sqlite' as const;
@@ -65,7 +78,7 @@ export class SqliteDialect implements SqlDialect {
   private readonly writerHandle: BetterSqlite3.Database;
   private readonly readerHandle: BetterSqlite3.Database;
   private readonly queue: GroupCommitQueue<Trx>;
-  private insertMetric: BetterSqlite3.Statement | undefined;
+  private readonly insertMetric = new Map<number, BetterSqlite3.Statement>();
 
   constructor(options: SqliteOptions) {
     const synchronous = options.synchronous ?? 'NORMAL';
@@ -129,11 +142,28 @@ export class SqliteDialect implements SqlDialect {
   }
 
   async insertMetrics(_trx: Trx, rows: readonly MetricRow[]): Promise<void> {
-    // The hot path of log-batch: a prepared statement on the writer handle, which is inside the open
+    // The hot path of log-batch: prepared statements on the writer handle, which is inside the open
     // transaction of the unit calling us (better-sqlite3 is synchronous, so nothing interleaves).
-    this.insertMetric ??= this.writerHandle.prepare(INSERT_METRIC_SQL);
-    const stmt = this.insertMetric;
-    for (const r of rows) stmt.run(r.key, r.value, r.timestamp, r.run_uuid, r.step, r.is_nan ? 1 : 0);
+    for (let at = 0; at < rows.length; ) {
+      const size = insertMetricChunk(rows.length - at);
+      let stmt = this.insertMetric.get(size);
+      if (!stmt) {
+        stmt = this.writerHandle.prepare(INSERT_METRIC_SQL(size));
+        this.insertMetric.set(size, stmt);
+      }
+      const args = new Array<unknown>(size * 6);
+      for (let i = 0, o = 0; i < size; i++, o += 6) {
+        const r = rows[at + i]!;
+        args[o] = r.key;
+        args[o + 1] = r.value;
+        args[o + 2] = r.timestamp;
+        args[o + 3] = r.run_uuid;
+        args[o + 4] = r.step;
+        args[o + 5] = r.is_nan ? 1 : 0;
+      }
+      stmt.run(args);
+      at += size;
+    }
   }
 
   metricsJsonArray(rows: RawBuilder<unknown>): RawBuilder<string | null> {
