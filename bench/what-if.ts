@@ -306,6 +306,25 @@ const LOG_BATCH_VARIANTS: LogBatchVariant[] = [
   { label: 'checkpoints on a worker thread', checkpointThread: true },
   { label: 'page_size 8192 + checkpoint thread', pageSize: 8192, checkpointThread: true },
   {
+    label: 'checkpoint thread + without additive index',
+    setup: ['DROP INDEX mlflow_ts_metrics_run_key_step'],
+    checkpointThread: true,
+  },
+  {
+    label: 'checkpoint thread + foreign_keys OFF',
+    setup: ['PRAGMA foreign_keys = OFF'],
+    checkpointThread: true,
+  },
+  { label: 'checkpoint thread + bare INSERTs', bare: true, checkpointThread: true },
+  {
+    label: 'checkpoint thread + additive index on (run_uuid, key, step) only',
+    setup: [
+      'DROP INDEX mlflow_ts_metrics_run_key_step',
+      'CREATE INDEX narrow_history ON metrics (run_uuid, key, step)',
+    ],
+    checkpointThread: true,
+  },
+  {
     label: 'page_size 8192 + cache_size 16 MB + checkpoint thread',
     pageSize: 8192,
     setup: ['PRAGMA cache_size = -16384'],
