@@ -27,6 +27,8 @@ export interface ServerConfig {
   readonly historyCacheMb: number;
   /** How much of the SQLite file read connections map into memory, in MiB (0: none). */
   readonly sqliteMmapMb: number;
+  /** WAL checkpoints of SQLite on a thread of their own instead of in commits. */
+  readonly sqliteCheckpointThread: boolean;
   /** Webhook deliveries to loopback/private addresses (off by default: SSRF). */
   readonly webhookAllowPrivateTargets: boolean;
 }
@@ -122,6 +124,7 @@ export function serverConfig(flags: ServerFlags, env: Env): ServerConfig {
       0,
       64,
     ),
+    sqliteCheckpointThread: boolEnv(env.MLFLOW_TS_SQLITE_CHECKPOINT_THREAD) ?? true,
     sqliteMmapMb: intOption('MLFLOW_TS_SQLITE_MMAP_MB', env.MLFLOW_TS_SQLITE_MMAP_MB, 1024, 0, 1 << 20),
     historyCacheMb: intOption('MLFLOW_TS_HISTORY_CACHE_MB', env.MLFLOW_TS_HISTORY_CACHE_MB, 128, 0, 65536),
   });

@@ -9,6 +9,8 @@ export interface DatabaseOptions {
   sqliteBusyTimeoutMs?: number;
   /** `mmap_size` of SQLite read connections (default 1 GiB, 0: none; see SqliteOptions.mmapBytes). */
   sqliteMmapBytes?: number;
+  /** SQLite WAL checkpoints on a thread of their own (default on; see SqliteOptions.checkpointThread). */
+  sqliteCheckpointThread?: boolean;
 }
 
 /** SQLAlchemy-style URI → file path: `sqlite:///rel.db` is relative, `sqlite:////abs.db` absolute. */
@@ -28,6 +30,7 @@ export function openDatabase(uri: string, options: DatabaseOptions = {}): SqlDia
       synchronous: options.sqliteSynchronous,
       busyTimeoutMs: options.sqliteBusyTimeoutMs,
       mmapBytes: options.sqliteMmapBytes,
+      checkpointThread: options.sqliteCheckpointThread,
     });
   }
   if (scheme === 'postgresql' || scheme === 'postgres') {
