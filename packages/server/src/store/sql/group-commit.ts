@@ -38,9 +38,11 @@ export class GroupCommitQueue<C> {
       this.pending.push({ run, resolve, reject });
       if (!this.draining) {
         this.draining = true;
-        // setImmediate, not a microtask: requests whose bytes arrived in this event-loop turn get to
-        // enqueue their units first, so they share the commit instead of each paying for one.
-        setImmediate(() => void this.drain());
+        // Not a microtask: the commit waits for one more poll of the sockets, so requests whose bytes arrive
+        // meanwhile enqueue their units first and share the commit instead of each paying for one (a commit
+        // writes every touched index page to the WAL: ~0.4 ms for 4 runs/create). A second turn raised
+        // runs/create at 8 connections by ~8 % (2,900 → 3,150 req/s) and lowered its p50; a third, nothing.
+        setImmediate(() => setImmediate(() => void this.drain()));
       }
     });
   }
