@@ -279,6 +279,29 @@ describeEachDialect('JSON-text searches', (dialect) => {
     assert.deepEqual(e.tags, [{ key: AWKWARD, value: '' }]);
   });
 
+  it('runs a repeated experiment search from its kept statement, seeing every write since', async () => {
+    const names = async (filter: string) =>
+      (
+        await store.searchExperimentsJson({
+          viewType: 'ALL',
+          filter: parseExperimentFilter(filter),
+          orderBy: parseExperimentOrderBy(['name ASC']),
+          maxResults: 100,
+          offset: 0,
+        })
+      ).items.map((text) => (JSON.parse(text) as Experiment).name);
+    assert.deepEqual(await names("name LIKE 'kept-%'"), []);
+    await store.createExperiment({ name: 'kept-1', tags: [] });
+    assert.deepEqual(await names("name LIKE 'kept-%'"), ['kept-1']);
+    await store.createExperiment({ name: 'kept-2', tags: [{ key: 'k', value: 'v' }] });
+    assert.deepEqual(await names("name LIKE 'kept-%'"), ['kept-1', 'kept-2']);
+    // Queries that differ only in a value are different statements' parameters, never one another's.
+    assert.deepEqual(await names("name LIKE 'kept-%' AND creation_time > 0"), ['kept-1', 'kept-2']);
+    assert.deepEqual(await names("name LIKE 'kept-%' AND creation_time > 99999999999999"), []);
+    assert.deepEqual(await names("name LIKE 'kept-%' AND tags.k = 'v'"), ['kept-2']);
+    assert.deepEqual(await names("name LIKE 'kept-%' AND tags.k = 'w'"), []);
+  });
+
   it('answers with the envelope MLflow sends: lists left out when empty, a token per full page', async () => {
     const service = new TrackingService(store);
     const runs = JSON.parse(textOf(await service.searchRuns({ experiment_ids: [exp], max_results: 3 })));

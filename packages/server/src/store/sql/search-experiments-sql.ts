@@ -1,4 +1,4 @@
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { type CompiledQuery, type SelectQueryBuilder, sql } from 'kysely';
 import type { ExperimentClause, ExperimentOrderKey } from '../../core/search/index.ts';
 import type { SqlDialect } from './dialect.ts';
 import type { Database, ExperimentsTable } from './schema.ts';
@@ -65,8 +65,17 @@ const UNIT = '\x1f';
  * `page` (filtered, ordered, limited) becomes a CTE: its rows are aggregated in its order (SQLite and
  * PostgreSQL keep a CTE's order when scanning it), the tags in their scan order, as loading them did.
  * string_agg is PostgreSQL's, and SQLite's since 3.44 (better-sqlite3 12 bundles 3.5x).
+ *
+ * Runs a query made by `experimentsJsonQuery` (compiled once, run many times).
  */
-export async function experimentsJson(dialect: SqlDialect, page: ExperimentQuery): Promise<string[]> {
+export async function runExperimentsJson(dialect: SqlDialect, query: CompiledQuery): Promise<string[]> {
+  const { rows } = await dialect.db.executeQuery<{ experiments: string | null; tags: string | null }>(query);
+  const row = rows[0];
+  return closeExperiments(row?.experiments ?? null, row?.tags ?? null);
+}
+
+/** The statement of the page's experiments and tags as JSON pieces; `runExperimentsJson` closes them. */
+export function experimentsJsonQuery(dialect: SqlDialect, page: ExperimentQuery) {
   const { quote } = dialect.runChildrenJson();
   const col = (name: keyof ExperimentsTable) => sql.ref(`experiments.${name}`);
   const experiment = sql<string>`${col('experiment_id')} || ${sql.lit(UNIT)}
@@ -78,7 +87,7 @@ export async function experimentsJson(dialect: SqlDialect, page: ExperimentQuery
     || coalesce(',"creation_time":' || ${col('creation_time')}, '')`;
   const tag = sql<string>`experiment_id || ${sql.lit(UNIT)} || '{"key":' || ${quote(sql.ref('key'))}
     || ',"value":' || ${quote(sql`coalesce(value, '')`)} || '}'`;
-  const row = await dialect.db
+  return dialect.db
     .with('page', () => page)
     .selectNoFrom([
       sql<string | null>`(SELECT string_agg(${experiment}, ${sql.lit(RECORD)}) FROM page AS experiments)`.as(
@@ -86,9 +95,7 @@ export async function experimentsJson(dialect: SqlDialect, page: ExperimentQuery
       ),
       sql<string | null>`(SELECT string_agg(${tag}, ${sql.lit(RECORD)}) FROM experiment_tags
         WHERE experiment_id IN (SELECT experiment_id FROM page))`.as('tags'),
-    ])
-    .executeTakeFirstOrThrow();
-  return closeExperiments(row.experiments, row.tags);
+    ]);
 }
 
 /** Calls `each(id, json)` for every `id UNIT json` piece of `text` (pieces split by RECORD), in order. */
