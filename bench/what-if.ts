@@ -317,6 +317,16 @@ const LOG_BATCH_VARIANTS: LogBatchVariant[] = [
   },
   { label: 'checkpoint thread + bare INSERTs', bare: true, checkpointThread: true },
   {
+    label: 'checkpoint thread + cache_size 256 MB',
+    setup: ['PRAGMA cache_size = -262144'],
+    checkpointThread: true,
+  },
+  {
+    label: 'checkpoint thread + mmap_size 1 GB',
+    setup: ['PRAGMA mmap_size = 1073741824'],
+    checkpointThread: true,
+  },
+  {
     label: 'checkpoint thread + additive index on (run_uuid, key, step) only',
     setup: [
       'DROP INDEX mlflow_ts_metrics_run_key_step',
