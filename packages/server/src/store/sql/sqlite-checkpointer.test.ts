@@ -77,6 +77,41 @@ describe('SQLite checkpoint thread', () => {
     }
   });
 
+  it('shares a file with another writer process and its checkpoint thread (--workers)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    const a = new SqliteDialect({ path });
+    const b = new SqliteDialect({ path });
+    try {
+      for (let i = 0; i < 30; i++) {
+        await Promise.all(
+          [a, b].map((d, j) =>
+            d.write(async (trx) => {
+              await trx
+                .insertInto('experiments')
+                .values({ name: `shared-${j}-${i}`, lifecycle_stage: 'active' })
+                .execute();
+            }),
+          ),
+        );
+        // Past the thread's interval, so every round asks both threads for a checkpoint.
+        await new Promise((resolve) => setTimeout(resolve, 110));
+      }
+      const rows = await a.db
+        .selectFrom('experiments')
+        .select('name')
+        .where('name', 'like', 'shared-%')
+        .execute();
+      assert.equal(rows.length, 60);
+      assert.deepEqual(warnings.map(String), []);
+    } finally {
+      process.off('warning', onWarning);
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('reports a thread that cannot run, once, and is quiet afterwards', async () => {
     const failures: unknown[] = [];
     const checkpointer = new SqliteCheckpointer(join(dir, 'missing.db'), 100, (err) => failures.push(err));

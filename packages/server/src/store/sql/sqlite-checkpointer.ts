@@ -29,7 +29,12 @@ parentPort.on('message', (message) => {
   setImmediate(() => {
     if (!pending) return;
     pending = false;
-    db.pragma('wal_checkpoint(PASSIVE)');
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (err) {
+      // Another process's connection is checkpointing the same file (--workers): the next commit asks again.
+      if (!String(err && err.code).startsWith('SQLITE_BUSY')) throw err;
+    }
   });
 });
 `;
