@@ -317,6 +317,11 @@ const LOG_BATCH_VARIANTS: LogBatchVariant[] = [
   },
   { label: 'checkpoint thread + bare INSERTs', bare: true, checkpointThread: true },
   {
+    label: 'checkpoint thread + commit sorted by primary key, bare',
+    commitSort: byPrimaryKey,
+    checkpointThread: true,
+  },
+  {
     label: 'checkpoint thread + cache_size 256 MB',
     setup: ['PRAGMA cache_size = -262144'],
     checkpointThread: true,
