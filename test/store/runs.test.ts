@@ -128,6 +128,32 @@ describeEachDialect('run store', (dialect) => {
     );
   });
 
+  it('creates a run and its tags together or not at all', async () => {
+    const own = await t.store.createExperiment({ name: 'all-or-nothing', tags: [] });
+    const create = (tags: { key: string; value: string }[]) =>
+      t.store.createRun({ experimentId: own, userId: 'alice', startTime: 1, tags });
+    // PostgreSQL enforces the tag columns' lengths (MLflow's VARCHAR(250) key); SQLite stores any length, so
+    // there the tag goes in and the run with it.
+    const failed = await create([{ key: 'k'.repeat(300), value: 'v' }]).then(
+      () => false,
+      () => true,
+    );
+    assert.equal(failed, dialect === 'postgresql');
+    const page = await t.store.searchRuns({
+      experimentIds: [own],
+      filter: [],
+      orderBy: [],
+      viewType: 'ALL',
+      maxResults: 10,
+      offset: 0,
+    });
+    assert.equal(page.items.length, failed ? 0 : 1);
+    await rejects(
+      t.store.createRun({ experimentId: '999999', userId: 'a', startTime: 1, tags: [] }),
+      'RESOURCE_DOES_NOT_EXIST',
+    );
+  });
+
   it('stores every point of batches of any size once, whatever statements they are split into', async () => {
     // SQLite inserts metrics in multi-row chunks (64·k rows up to 1,024, powers of two below 64): sizes
     // around the chunk boundaries, exact duplicates inside one batch and across batches, and the same

@@ -1,5 +1,5 @@
 import type { Kysely, RawBuilder } from 'kysely';
-import type { Database } from './schema.ts';
+import type { Database, RunsTable } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgresql';
 
@@ -47,6 +47,14 @@ export interface SqlDialect {
    * concurrent units into one transaction (group commit, a savepoint each); PostgreSQL gives each its own.
    */
   write<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+  /**
+   * A new run and its tags in one atomic statement, outside `write` — where one statement costs less than a
+   * transaction of several (PostgreSQL: each statement is a round trip). Absent: runs/create uses `write`.
+   */
+  insertRunWithTags?(
+    run: RunsTable,
+    tags: readonly { key: string; value: string; run_uuid: string }[],
+  ): Promise<void>;
   /** Inserts metric history rows, silently skipping exact duplicates (spec §3.3). */
   insertMetrics(trx: Trx, rows: readonly MetricRow[]): Promise<void>;
   /**

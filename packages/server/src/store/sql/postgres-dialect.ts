@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect as KyselyPostgresDialect, type RawBuilder, sql 
 import type pg from 'pg';
 import { MlflowError } from '../../core/mlflow-error.ts';
 import type { MetricRow, SearchJsonSql, SqlDialect, Trx } from './dialect.ts';
-import type { Database } from './schema.ts';
+import type { Database, RunsTable } from './schema.ts';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -29,6 +29,17 @@ const wireValue = (t: string) =>
  */
 function loadPg(): typeof pg {
   return createRequire(import.meta.url)('pg') as typeof pg;
+}
+
+/** Serialization failure, deadlock, server starting/shutting down, connection refused: retryable. */
+function retryable(err: unknown): never {
+  const code = (err as { code?: string })?.code ?? '';
+  if (['40001', '40P01', '57P01', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET'].includes(code)) {
+    throw new MlflowError('TEMPORARILY_UNAVAILABLE', 'The database is unavailable; retry the request.', {
+      cause: err,
+    });
+  }
+  throw err;
 }
 
 export class PostgresDialect implements SqlDialect {
@@ -59,23 +70,26 @@ export class PostgresDialect implements SqlDialect {
   write<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
     // PostgreSQL commits concurrent transactions together on its own (WAL group flush), so each unit
     // simply gets its own transaction on a pooled connection.
-    return this.db
-      .transaction()
-      .execute(fn)
-      .catch((err: unknown) => {
-        const code = (err as { code?: string })?.code ?? '';
-        // Serialization failure, deadlock, server starting/shutting down, connection refused: retryable.
-        if (['40001', '40P01', '57P01', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET'].includes(code)) {
-          throw new MlflowError(
-            'TEMPORARILY_UNAVAILABLE',
-            'The database is unavailable; retry the request.',
-            {
-              cause: err,
-            },
-          );
-        }
-        throw err;
-      });
+    return this.db.transaction().execute(fn).catch(retryable);
+  }
+
+  async insertRunWithTags(
+    run: RunsTable,
+    tags: readonly { key: string; value: string; run_uuid: string }[],
+  ): Promise<void> {
+    // One statement is one transaction: the run and its tags land together or not at all.
+    await sql`WITH r AS (
+        INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status,
+          start_time, end_time, deleted_time, source_version, lifecycle_stage, artifact_uri, experiment_id)
+        VALUES (${run.run_uuid}, ${run.name}, ${run.source_type}, ${run.source_name}, ${run.entry_point_name},
+          ${run.user_id}, ${run.status}, ${run.start_time}, ${run.end_time}, ${run.deleted_time},
+          ${run.source_version}, ${run.lifecycle_stage}, ${run.artifact_uri}, ${run.experiment_id})
+        RETURNING run_uuid)
+      INSERT INTO tags (key, value, run_uuid)
+      SELECT t.key, t.value, r.run_uuid
+      FROM r, unnest(${tags.map((t) => t.key)}::text[], ${tags.map((t) => t.value)}::text[]) AS t(key, value)`
+      .execute(this.db)
+      .catch(retryable);
   }
 
   async insertMetrics(trx: Trx, rows: readonly MetricRow[]): Promise<void> {
