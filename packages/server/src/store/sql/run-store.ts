@@ -24,6 +24,11 @@ export function newRunId(): string {
 /** Reads a run row inside a write unit and checks it may still be written to (spec §3.4). */
 export async function requireActiveRun(trx: Trx, runId: string): Promise<RunsTable> {
   const row = await trx.selectFrom('runs').selectAll().where('run_uuid', '=', runId).executeTakeFirst();
+  return checkActiveRun(runId, row);
+}
+
+/** A run's row as read, or MLflow's error for a missing or non-active run. */
+function checkActiveRun<R extends { lifecycle_stage: string | null }>(runId: string, row: R | undefined): R {
   if (!row) throw runNotFound(runId);
   if (row.lifecycle_stage !== 'active') {
     throw MlflowError.invalidParameter(
@@ -103,35 +108,29 @@ export class SqlRunStore {
     const answer = (row: RunsTable) =>
       ({ info: toRunInfo(row), data: { tags: tagRows.map(({ key, value }) => ({ key, value })) } }) as Run;
 
+    // The statements run from SQL compiled once (executeCompiled): building them with Kysely took ~10 % of
+    // runs/create's CPU.
+    const readExperiment = async (conn: Trx) => {
+      if (expId === undefined) return undefined;
+      const [exp] = await this.executeCompiled(conn, 'create-run-experiment', [expId], () =>
+        conn
+          .selectFrom('experiments')
+          .select(['artifact_location', 'lifecycle_stage'])
+          .where('experiment_id', '=', expId),
+      );
+      return exp;
+    };
+
     if (this.dialect.insertRunWithTags) {
       // PostgreSQL: a read and one INSERT statement (atomic by itself) instead of BEGIN, read, two INSERTs
       // and COMMIT — each a round trip. An experiment deleted between the read and the INSERT still gets
       // the run, as with MLflow, whose check does not lock the experiment either.
-      const exp =
-        expId === undefined
-          ? undefined
-          : await this.dialect.db
-              .selectFrom('experiments')
-              .select(['artifact_location', 'lifecycle_stage'])
-              .where('experiment_id', '=', expId)
-              .executeTakeFirst();
-      const row = runRow(exp);
+      const row = runRow(await readExperiment(this.dialect.db));
       await this.dialect.insertRunWithTags(row, tagRows);
       return answer(row);
     }
     return this.dialect.write(async (trx) => {
-      // The three statements run from SQL compiled once (executeCompiled): building them with Kysely took
-      // ~10 % of runs/create's CPU.
-      const [exp] =
-        expId === undefined
-          ? []
-          : await this.executeCompiled(trx, 'create-run-experiment', [expId], () =>
-              trx
-                .selectFrom('experiments')
-                .select(['artifact_location', 'lifecycle_stage'])
-                .where('experiment_id', '=', expId),
-            );
-      const row = runRow(exp);
+      const row = runRow(await readExperiment(trx));
       await this.executeCompiled(trx, 'create-run', Object.values(row), () =>
         trx.insertInto('runs').values(row),
       );
@@ -244,12 +243,7 @@ export class SqlRunStore {
     const [row] = await this.executeCompiled(trx, 'active-run', [runId], () =>
       trx.selectFrom('runs').select('lifecycle_stage').where('run_uuid', '=', runId),
     );
-    if (!row) throw runNotFound(runId);
-    if (row.lifecycle_stage !== 'active') {
-      throw MlflowError.invalidParameter(
-        `The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`,
-      );
-    }
+    checkActiveRun(runId, row);
   }
 
   private async insertMetrics(trx: Trx, runId: string, metrics: MetricInput[]): Promise<void> {
