@@ -4,6 +4,7 @@
  */
 import cluster from 'node:cluster';
 import { buildScoringApp, DriftHub, ScoringMetrics } from '@mlflow-ts/models';
+import { liveWorkers } from './live-workers.ts';
 import type { ModelsServeConfig } from './models-config.ts';
 import { resolveModel } from './models-resolve.ts';
 import { openServedModels, rolloutPlan } from './models-rollout.ts';
@@ -88,14 +89,13 @@ export async function runModelsServe(config: ModelsServeConfig, log: (line: stri
     }
     const stopAll = () => {
       stopping = true;
-      const alive = () => Object.keys(cluster.workers ?? {}).length;
       cluster.on('exit', () => {
-        if (alive() === 0) process.exit(0);
+        if (liveWorkers() === 0) process.exit(0);
       });
       // Signal the processes directly: worker.kill() first waits for a disconnect that a worker still
       // loading its model may not answer.
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-      if (alive() === 0) process.exit(0);
+      if (liveWorkers() === 0) process.exit(0);
       // A worker that cannot finish closing within the grace period is killed: stopping must end.
       setTimeout(() => {
         for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');

@@ -16,6 +16,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { openArtifactDeps } from './artifact-store.ts';
 import type { ServerConfig } from './config.ts';
+import { liveWorkers } from './live-workers.ts';
 
 /** How long a stopping server may take to finish in-flight work before it exits regardless. */
 const STOP_GRACE_MS = 10_000;
@@ -130,7 +131,7 @@ export async function runServer(config: ServerConfig, log: (line: string) => voi
       stopping = true;
       for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
       cluster.on('exit', () => {
-        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+        if (liveWorkers() === 0) process.exit(0);
       });
     };
     process.once('SIGINT', stopAll);
