@@ -55,14 +55,14 @@ interface LogBatchVariant {
   sort?: (a: Row, b: Row) => number;
   /**
    * All 4,000 rows of a commit as one sorted set with one writer call. Reference only: group commit runs each
-   * request as its own unit in a savepoint, so it cannot merge them.
+   * request as its own unit, so it cannot merge them.
    */
   commitSort?: (a: Row, b: Row) => number;
   /** Only the metric INSERTs, without the unit's SAVEPOINT/RELEASE, run check and latest_metrics upsert. */
   bare?: boolean;
   /** SAVEPOINT/RELEASE as prepared statements instead of `exec` (parsed each time). */
   preparedSavepoints?: boolean;
-  /** The unit's work without its SAVEPOINT/RELEASE (what skipping savepoints would save). */
+  /** The unit's work without a SAVEPOINT/RELEASE around it (as served since group commit skips them). */
   noSavepoint?: boolean;
   /** wal_autocheckpoint 0 on the writer; a worker thread checkpoints (PASSIVE) after every commit. */
   checkpointThread?: boolean;
@@ -71,6 +71,10 @@ interface LogBatchVariant {
    * (about what automatic checkpoints do), timed apart: wall and CPU time of the checkpoints alone.
    */
   timedCheckpointEvery?: number;
+  /** With `checkpointThread`: the writer's own wal_autocheckpoint (default 0: the thread alone). */
+  writerAutocheckpoint?: number;
+  /** Requests per commit (default 4, what group commit gathered at 8 connections). */
+  perCommit?: number;
 }
 
 /** The served writer (sqlite-dialect.ts insertMetrics): multi-row INSERTs in chunks of 64·k rows. */
@@ -78,7 +82,20 @@ const served = multiValuesChunked(by64Chunk);
 
 const LOG_BATCH_VARIANTS: LogBatchVariant[] = [
   // Baselines.
-  { label: 'as served' },
+  // As served: checkpoint thread, the writer's safety-valve checkpoint at 40000 pages, no savepoints.
+  { label: 'as served', checkpointThread: true, writerAutocheckpoint: 40000, noSavepoint: true },
+  {
+    label: 'as served with a savepoint per unit (served before)',
+    checkpointThread: true,
+    writerAutocheckpoint: 40000,
+  },
+  {
+    label: 'as served with a savepoint per unit, prepared',
+    checkpointThread: true,
+    writerAutocheckpoint: 40000,
+    preparedSavepoints: true,
+  },
+  { label: 'without checkpoint thread, a savepoint per unit (served before that)' },
   { label: 'one INSERT per row (served before)', writer: perRow },
   { label: 'bare INSERTs (no savepoint, run check, latest_metrics)', bare: true },
   // Statement shape of the metric INSERT.
@@ -96,8 +113,6 @@ const LOG_BATCH_VARIANTS: LogBatchVariant[] = [
   { label: 'without MLflow index index_metrics_run_uuid', setup: ['DROP INDEX index_metrics_run_uuid'] },
   { label: 'foreign_keys OFF (reference only)', setup: ['PRAGMA foreign_keys = OFF'] },
   // The unit around the INSERT.
-  { label: 'savepoints as prepared statements', preparedSavepoints: true },
-  { label: 'units without savepoints', noSavepoint: true },
   // Row order.
   { label: 'step-major requests', bodyOrder: 'step-major' },
   { label: 'step-major requests sorted by primary key', bodyOrder: 'step-major', sort: byPrimaryKey },
@@ -136,6 +151,27 @@ const LOG_BATCH_VARIANTS: LogBatchVariant[] = [
     checkpointThread: true,
   },
   { label: 'checkpoint thread + bare INSERTs', bare: true, checkpointThread: true },
+  // The writer's own automatic checkpoint beside the thread. Without one the WAL never restarts under a
+  // steady stream of commits (the thread is always a commit behind) and grows without bound, each new frame
+  // extending the file; journal_size_limit truncates the WAL after each restart.
+  {
+    label: 'checkpoint thread + writer autocheckpoint 40000 + journal_size_limit 512 MB',
+    checkpointThread: true,
+    writerAutocheckpoint: 40000,
+    setup: ['PRAGMA journal_size_limit = 536870912'],
+  },
+  {
+    label: 'checkpoint thread + writer autocheckpoint 10000',
+    checkpointThread: true,
+    writerAutocheckpoint: 10000,
+  },
+  {
+    label: 'checkpoint thread + writer autocheckpoint 1000',
+    checkpointThread: true,
+    writerAutocheckpoint: 1000,
+  },
+  { label: 'checkpoint thread + 8 requests per commit', perCommit: 8, checkpointThread: true },
+  { label: 'checkpoint thread + 2 requests per commit', perCommit: 2, checkpointThread: true },
   {
     label: 'checkpoint thread + commit sorted by primary key, bare',
     commitSort: byPrimaryKey,
@@ -200,9 +236,10 @@ function startCheckpointer(path: string): { notify(): void; stop(): Promise<void
 }
 
 /**
- * The log-batch writer path without the server: 4 requests of 1,000 rows per commit, as group commit does,
- * each request a unit as the server runs it (SAVEPOINT, run check, metric INSERTs, latest_metrics upsert,
- * RELEASE), in variants (statement shape, row order, page size, pragmas). `--only TEXT` picks variants by label.
+ * The log-batch writer path without the server: 4 requests of 1,000 rows per commit (`perCommit`), each
+ * request a unit as the server runs it (run check, metric INSERTs, latest_metrics upsert; some variants put a
+ * SAVEPOINT/RELEASE around it), in variants (statement shape, row order, page size, pragmas, checkpoints).
+ * `--only TEXT` picks variants by label.
  *
  * The box is shared, so the variants run interleaved: every variant's database grows by `ROUND` commits in
  * turn, 350 commits unmeasured (1.4M rows), then `--rounds N` (20) measured rounds of `ROUND` commits each,
@@ -225,7 +262,7 @@ export async function sqliteLogBatch(dir: string, only: string[], rounds: number
     let checkpointer: ReturnType<typeof startCheckpointer> | undefined;
     if (v.timedCheckpointEvery) db.pragma('wal_autocheckpoint = 0');
     if (v.checkpointThread) {
-      db.pragma('wal_autocheckpoint = 0');
+      db.pragma(`wal_autocheckpoint = ${v.writerAutocheckpoint ?? 0}`);
       checkpointer = startCheckpointer(join(dir, `${name}.db`));
     }
     const savepoint = v.preparedSavepoints ? db.prepare('SAVEPOINT unit') : undefined;
@@ -277,7 +314,7 @@ export async function sqliteLogBatch(dir: string, only: string[], rounds: number
   const commit = (st: (typeof states)[number]) => {
     // Row objects as the server holds them (MetricRow), built inside the measured time for every variant.
     const requests: Row[][] = [];
-    for (let u = 0; u < 4; u++, st.n++) {
+    for (let u = 0; u < (st.v.perCommit ?? 4); u++, st.n++) {
       const n = st.n;
       const run = runId(n % 16);
       const first = Math.floor(n / 16) * 100;
@@ -331,7 +368,8 @@ export async function sqliteLogBatch(dir: string, only: string[], rounds: number
         st.checkpointNs = 0n;
         st.checkpointCpuUs = 0;
       }
-      for (let c = 0; c < ROUND; c++) commit(st);
+      // Same rows per round whatever the commit size.
+      for (let c = 0; c < (ROUND * 4) / (st.v.perCommit ?? 4); c++) commit(st);
       if (r < WARMUP_COMMITS / ROUND) continue;
       const used = process.cpuUsage(cpu);
       st.wall.push(Number(process.hrtime.bigint() - wall) / 1e9);
@@ -340,7 +378,7 @@ export async function sqliteLogBatch(dir: string, only: string[], rounds: number
     // Let the checkpoint threads' messages through.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  const points = ROUND * 4000;
+  const points = ROUND * 4000; // rows per round, whatever the commit size
   const stats = (secs: number[]) => {
     const sorted = [...secs].sort((a, b) => a - b);
     const half = sorted.slice(0, Math.ceil(sorted.length / 2));

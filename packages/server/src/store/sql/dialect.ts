@@ -44,7 +44,8 @@ export interface SqlDialect {
   readonly db: Kysely<Database>;
   /**
    * Runs `fn` as one atomic unit of work and resolves only after it is committed. SQLite coalesces
-   * concurrent units into one transaction (group commit, a savepoint each); PostgreSQL gives each its own.
+   * concurrent units into one transaction (group commit, group-commit.ts); PostgreSQL gives each its own.
+   * `fn` may run more than once before it commits: it must do database work only.
    */
   write<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
   /**

@@ -37,6 +37,7 @@ export async function migrate(dialect: SqlDialect): Promise<MigrationReport> {
   const versionRow = await dialect.db.selectFrom('alembic_version').select('version_num').executeTakeFirst();
   const applied: string[] = [];
   await dialect.write(async (trx) => {
+    applied.length = 0; // a unit may run twice before it commits
     await sql
       .raw(
         'CREATE TABLE IF NOT EXISTS mlflow_ts_migrations (name VARCHAR(128) NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL)',

@@ -133,6 +133,10 @@ export class SqliteDialect implements SqlDialect {
     // control straight on the handle is safe (and skips Kysely for statements without results).
     // BEGIN IMMEDIATE takes the write lock up front, which other processes on the same file need to avoid
     // deadlocking (architecture §3).
+    // Rows changed (total_changes) plus schema changes (the schema cookie grows with every DDL statement).
+    const changeCount = w
+      .prepare('SELECT total_changes() + (SELECT schema_version FROM pragma_schema_version())')
+      .pluck();
     this.queue = new GroupCommitQueue<Trx>({
       begin: async () => {
         w.exec('BEGIN IMMEDIATE');
@@ -147,6 +151,10 @@ export class SqliteDialect implements SqlDialect {
       },
       rollback: async () => {
         if (w.inTransaction) w.exec('ROLLBACK');
+      },
+      changeCounter: {
+        changes: () => changeCount.get() as number,
+        inTransaction: () => w.inTransaction,
       },
     });
   }
