@@ -96,6 +96,37 @@ export const multiValuesChunked =
     };
   };
 
+/** As `multiValuesChunked`, the rows of one run: its id bound once as `@run` (the served writer). */
+export const multiValuesOneRun =
+  (sizeFor: (left: number) => number): Writer =>
+  (db) => {
+    const statements = new Map<number, BetterSqlite3.Statement>();
+    return (rows) => {
+      const run = rows[0]!.run_uuid;
+      for (let at = 0; at < rows.length; ) {
+        const size = sizeFor(rows.length - at);
+        let stmt = statements.get(size);
+        if (!stmt) {
+          stmt = db.prepare(
+            `INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ${Array(size).fill('(?, ?, ?, @run, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
+          );
+          statements.set(size, stmt);
+        }
+        const args = new Array<unknown>(size * 5);
+        for (let i = 0; i < size; i++) {
+          const r = rows[at + i]!;
+          args[i * 5] = r.key;
+          args[i * 5 + 1] = r.value;
+          args[i * 5 + 2] = r.timestamp;
+          args[i * 5 + 3] = r.step;
+          args[i * 5 + 4] = r.is_nan ? 1 : 0;
+        }
+        stmt.run(args, { run });
+        at += size;
+      }
+    };
+  };
+
 /**
  * One statement per request: VALUES of a power-of-two number of rows (16 … 1,024), the rows beyond the
  * request's bound to NULL and cut off by `LIMIT ?` (never produced). At most 7 shapes.
