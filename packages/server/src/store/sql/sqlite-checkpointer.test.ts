@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -109,6 +109,30 @@ describe('SQLite checkpoint thread', () => {
       process.off('warning', onWarning);
       await a.close();
       await b.close();
+    }
+  });
+
+  it('truncates the WAL to nothing when writes stop, while the writer stays open', async () => {
+    const file = join(dir, 'idle.db');
+    const writer = new Database(file);
+    try {
+      writer.pragma('journal_mode = WAL');
+      writer.pragma('wal_autocheckpoint = 0');
+      writer.exec('CREATE TABLE t (x TEXT)');
+      const insert = writer.prepare('INSERT INTO t VALUES (?)');
+      for (let i = 0; i < 200; i++) insert.run('x'.repeat(1000));
+      assert.ok(statSync(`${file}-wal`).size > 100_000, 'the WAL has grown');
+      const checkpointer = new SqliteCheckpointer(file, 100, (err) => assert.fail(String(err)), 200);
+      checkpointer.committed();
+      assert.ok(checkpointer.running);
+      assert.ok(await until(() => !checkpointer.running), 'stopped when idle');
+      assert.ok(await until(() => statSync(`${file}-wal`).size === 0), 'WAL truncated');
+      assert.equal(writer.prepare('SELECT count(*) FROM t').pluck().get(), 200);
+      insert.run('after');
+      assert.equal(writer.prepare('SELECT count(*) FROM t').pluck().get(), 201);
+      await checkpointer.close();
+    } finally {
+      writer.close();
     }
   });
 

@@ -20,6 +20,13 @@ db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 let pending = false;
 parentPort.on('message', (message) => {
   if (message === 'stop') {
+    // Writes have stopped (or the server is closing): give the WAL's disk space back. TRUNCATE takes the
+    // writer lock for the moment it needs (the WAL is already copied back); without a busy wait it gives up
+    // at once, leaving the WAL as it is, if a writer or a reader is busy.
+    try {
+      db.pragma('busy_timeout = 0');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {}
     db.close();
     parentPort.close();
     return;
@@ -55,6 +62,7 @@ export class SqliteCheckpointer {
     private readonly path: string,
     private readonly busyTimeoutMs: number,
     private readonly onFailure: (err: unknown) => void,
+    private readonly idleStopMs = IDLE_STOP_MS,
   ) {}
 
   /** After a commit. */
@@ -95,7 +103,7 @@ export class SqliteCheckpointer {
       if (code !== 0) fail(new Error(`checkpoint thread exited with code ${code}`));
     });
     this.worker = worker;
-    this.idleTimer = setTimeout(() => void this.stop(), IDLE_STOP_MS);
+    this.idleTimer = setTimeout(() => void this.stop(), this.idleStopMs);
     this.idleTimer.unref();
     return worker;
   }
