@@ -5,16 +5,21 @@ import { INSERT_METRIC, type Row } from './setup.ts';
 /** `n` six-column VALUES tuples of placeholders. */
 export const tuples = (n: number) => Array(n).fill('(?, ?, ?, ?, ?, ?)').join(', ');
 
-/** Rows `from … from + n` into `args` as the six metric parameters each (the served column order). */
-function bindRows(rows: Row[], from: number, n: number, args: unknown[]): unknown[] {
-  for (let i = 0; i < n; i++) {
+/**
+ * Rows `from … from + n` into `args` as the metric parameters each, in the served column order: six, or five
+ * without `run_uuid` (bound once as `@run`).
+ */
+function bindRows(rows: Row[], from: number, n: number, args: unknown[], withRun = true): unknown[] {
+  const width = withRun ? 6 : 5;
+  for (let i = 0, o = 0; i < n; i++, o += width) {
     const r = rows[from + i]!;
-    args[i * 6] = r.key;
-    args[i * 6 + 1] = r.value;
-    args[i * 6 + 2] = r.timestamp;
-    args[i * 6 + 3] = r.run_uuid;
-    args[i * 6 + 4] = r.step;
-    args[i * 6 + 5] = r.is_nan ? 1 : 0;
+    args[o] = r.key;
+    args[o + 1] = r.value;
+    args[o + 2] = r.timestamp;
+    let c = o + 3;
+    if (withRun) args[c++] = r.run_uuid;
+    args[c] = r.step;
+    args[c + 1] = r.is_nan ? 1 : 0;
   }
   return args;
 }
@@ -112,16 +117,7 @@ export const multiValuesOneRun =
           );
           statements.set(size, stmt);
         }
-        const args = new Array<unknown>(size * 5);
-        for (let i = 0; i < size; i++) {
-          const r = rows[at + i]!;
-          args[i * 5] = r.key;
-          args[i * 5 + 1] = r.value;
-          args[i * 5 + 2] = r.timestamp;
-          args[i * 5 + 3] = r.step;
-          args[i * 5 + 4] = r.is_nan ? 1 : 0;
-        }
-        stmt.run(args, { run });
+        stmt.run(bindRows(rows, at, size, new Array<unknown>(size * 5), false), { run });
         at += size;
       }
     };

@@ -2,39 +2,24 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { GroupCommitQueue, type TransactionControl } from './group-commit.ts';
+import { sqliteTransactionControl } from './sqlite-transaction-control.ts';
 
 type Conn = Database.Database;
 
-/** The SQLite control of sqlite-dialect.ts, on a private in-memory database; `counted` adds changeCounter. */
+/** The served SQLite control on a private in-memory database, counting commits; `counted`: changeCounter. */
 function control(db: Conn, counted: boolean): TransactionControl<Conn> & { commits: number } {
-  const changeCount = db
-    .prepare('SELECT total_changes() + (SELECT schema_version FROM pragma_schema_version())')
-    .pluck();
   const c: TransactionControl<Conn> & { commits: number } = {
-    commits: 0,
-    begin: async () => {
-      db.exec('BEGIN IMMEDIATE');
-      return db;
-    },
-    savepoint: async () => void db.exec('SAVEPOINT unit'),
-    release: async () => void db.exec('RELEASE unit'),
-    rollbackToSavepoint: async () => void db.exec('ROLLBACK TO unit; RELEASE unit'),
-    commit: async () => {
-      db.exec('COMMIT');
+    ...sqliteTransactionControl(db, db, () => {
       c.commits++;
-    },
-    rollback: async () => {
-      if (db.inTransaction) db.exec('ROLLBACK');
-    },
+    }),
+    commits: 0,
   };
-  if (counted) {
-    c.changeCounter = {
-      changes: () => changeCount.get() as number,
-      inTransaction: () => db.inTransaction,
-    };
-  }
+  if (!counted) delete c.changeCounter;
   return c;
 }
+
+/** Settled outcomes as the statuses they ended with. */
+const statuses = (outcomes: PromiseSettledResult<unknown>[]) => outcomes.map((o) => o.status);
 
 const rows = (db: Conn) =>
   (db.prepare('SELECT name FROM t ORDER BY name').pluck().all() as string[]).join(',');
@@ -82,10 +67,7 @@ for (const counted of [true, false]) {
           insert(conn, 'c');
         }),
       ]);
-      assert.deepEqual(
-        outcomes.map((o) => o.status),
-        ['fulfilled', 'rejected', 'fulfilled'],
-      );
+      assert.deepEqual(statuses(outcomes), ['fulfilled', 'rejected', 'fulfilled']);
       assert.equal((outcomes[1] as PromiseRejectedResult).reason.message, 'run not found');
       assert.equal(rows(db), 'a,c');
       assert.equal(ctl.commits, 1);
@@ -100,10 +82,7 @@ for (const counted of [true, false]) {
         queue.submit(async (conn) => void conn.prepare("INSERT INTO t VALUES ('b'), ('x')").run()),
         queue.submit(async (conn) => void insert(conn, 'c')),
       ]);
-      assert.deepEqual(
-        outcomes.map((o) => o.status),
-        ['fulfilled', 'rejected', 'fulfilled'],
-      );
+      assert.deepEqual(statuses(outcomes), ['fulfilled', 'rejected', 'fulfilled']);
       assert.match(String((outcomes[1] as PromiseRejectedResult).reason), /UNIQUE/);
       assert.equal(rows(db), 'a,c,x');
     });
@@ -123,10 +102,7 @@ for (const counted of [true, false]) {
         }),
         queue.submit(async (conn) => void insert(conn, 'c')),
       ]);
-      assert.deepEqual(
-        outcomes.map((o) => o.status),
-        ['fulfilled', 'rejected', 'fulfilled'],
-      );
+      assert.deepEqual(statuses(outcomes), ['fulfilled', 'rejected', 'fulfilled']);
       assert.equal((outcomes[1] as PromiseRejectedResult).reason.message, 'param conflict');
       assert.equal(rows(db), 'a,c');
       assert.equal(ctl.commits, 1);
@@ -143,10 +119,7 @@ for (const counted of [true, false]) {
           throw new Error('after DDL');
         }),
       ]);
-      assert.deepEqual(
-        outcomes.map((o) => o.status),
-        ['fulfilled', 'rejected'],
-      );
+      assert.deepEqual(statuses(outcomes), ['fulfilled', 'rejected']);
       assert.equal(rows(db), 'a');
       assert.equal(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 't_name'").pluck().get(), 0);
     });

@@ -80,34 +80,16 @@ export class GroupCommitQueue<C> {
       for (const unit of batch) unit.reject(err);
       return;
     }
-    const outcomes: { ok: boolean; value: unknown }[] = [];
+    const outcomes: Outcome[] = [];
     let again = false;
     try {
       for (const unit of batch) {
-        if (counter) {
-          const before = counter.changes(conn);
-          try {
-            outcomes.push({ ok: true, value: await unit.run(conn) });
-          } catch (err) {
-            // SQLite undoes a failed statement by itself, and some errors end the whole transaction.
-            if (counter.inTransaction(conn) && counter.changes(conn) === before) {
-              outcomes.push({ ok: false, value: err });
-              continue;
-            }
-            again = true;
-            break;
-          }
-          continue;
+        const outcome = counter ? await runBare(unit, conn, counter) : await this.runInSavepoint(unit, conn);
+        if (!outcome) {
+          again = true;
+          break;
         }
-        await this.control.savepoint(conn);
-        try {
-          const value = await unit.run(conn);
-          await this.control.release(conn);
-          outcomes.push({ ok: true, value });
-        } catch (err) {
-          await this.control.rollbackToSavepoint(conn);
-          outcomes.push({ ok: false, value: err });
-        }
+        outcomes.push(outcome);
       }
       if (again) await this.control.rollback(conn);
       else await this.control.commit(conn);
@@ -127,5 +109,40 @@ export class GroupCommitQueue<C> {
       if (outcome.ok) unit.resolve(outcome.value);
       else unit.reject(outcome.value);
     });
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  private async runInSavepoint(unit: UnitOfWork<C, any>, conn: C): Promise<Outcome> {
+    await this.control.savepoint(conn);
+    try {
+      const value = await unit.run(conn);
+      await this.control.release(conn);
+      return { ok: true, value };
+    } catch (err) {
+      await this.control.rollbackToSavepoint(conn);
+      return { ok: false, value: err };
+    }
+  }
+}
+
+interface Outcome {
+  ok: boolean;
+  value: unknown;
+}
+
+/** A unit without a savepoint; undefined when it failed after changing something (the batch must go again). */
+async function runBare<C>(
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  unit: UnitOfWork<C, any>,
+  conn: C,
+  counter: NonNullable<TransactionControl<C>['changeCounter']>,
+): Promise<Outcome | undefined> {
+  const before = counter.changes(conn);
+  try {
+    return { ok: true, value: await unit.run(conn) };
+  } catch (err) {
+    // SQLite undoes a failed statement by itself, and some errors end the whole transaction.
+    if (counter.inTransaction(conn) && counter.changes(conn) === before) return { ok: false, value: err };
+    return undefined;
   }
 }

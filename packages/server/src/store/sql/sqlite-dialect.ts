@@ -5,6 +5,7 @@ import type { MetricRow, SearchJsonSql, SqlDialect, Trx } from './dialect.ts';
 import { GroupCommitQueue } from './group-commit.ts';
 import type { Database } from './schema.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
+import { sqliteTransactionControl } from './sqlite-transaction-control.ts';
 import { cachingDatabase } from './statement-cache.ts';
 
 export interface SqliteOptions {
@@ -134,7 +135,6 @@ export class SqliteDialect implements SqlDialect {
         : new Kysely<Database>({
             dialect: new KyselySqliteDialect({ database: cachingDatabase(this.readerHandle) }),
           });
-    const writer = this.writer;
     const w = this.writerHandle;
     if (options.checkpointThread !== false && !options.readOnly && options.path !== ':memory:') {
       w.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES_BESIDE_THREAD}`);
@@ -146,34 +146,9 @@ export class SqliteDialect implements SqlDialect {
       });
     }
     const checkpointer = this.checkpointer;
-    // Only the queue issues statements on the writer connection, one batch at a time, so transaction
-    // control straight on the handle is safe (and skips Kysely for statements without results).
-    // BEGIN IMMEDIATE takes the write lock up front, which other processes on the same file need to avoid
-    // deadlocking (architecture §3).
-    // Rows changed (total_changes) plus schema changes (the schema cookie grows with every DDL statement).
-    const changeCount = w
-      .prepare('SELECT total_changes() + (SELECT schema_version FROM pragma_schema_version())')
-      .pluck();
-    this.queue = new GroupCommitQueue<Trx>({
-      begin: async () => {
-        w.exec('BEGIN IMMEDIATE');
-        return writer;
-      },
-      savepoint: async () => void w.exec('SAVEPOINT unit'),
-      release: async () => void w.exec('RELEASE unit'),
-      rollbackToSavepoint: async () => void w.exec('ROLLBACK TO unit; RELEASE unit'),
-      commit: async () => {
-        w.exec('COMMIT');
-        checkpointer?.committed();
-      },
-      rollback: async () => {
-        if (w.inTransaction) w.exec('ROLLBACK');
-      },
-      changeCounter: {
-        changes: () => changeCount.get() as number,
-        inTransaction: () => w.inTransaction,
-      },
-    });
+    this.queue = new GroupCommitQueue<Trx>(
+      sqliteTransactionControl(w, this.writer, () => checkpointer?.committed()),
+    );
   }
 
   write<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
