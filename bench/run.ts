@@ -129,6 +129,9 @@ function freezeServer(): { bin: string; identity: string } {
   // The read threads' entry, found next to cli.mjs.
   const readWorker = readFileSync(join(ROOT, 'dist', 'read-worker.mjs'));
   writeFileSync(join(dir, 'dist', 'read-worker.mjs'), readWorker);
+  // The log-batch write thread's.
+  const writeWorker = readFileSync(join(ROOT, 'dist', 'write-worker.mjs'));
+  writeFileSync(join(dir, 'dist', 'write-worker.mjs'), writeWorker);
   const bin = join(dir, 'bin', 'mlflow-ts.mjs');
   writeFileSync(
     bin,
@@ -138,7 +141,12 @@ function freezeServer(): { bin: string; identity: string } {
   const git = (...args: string[]) =>
     spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
   const dirty = git('status', '--porcelain', '--', 'packages', 'scripts/build.mjs') ? ' + uncommitted' : '';
-  const sha = createHash('sha256').update(bundle).update(readWorker).digest('hex').slice(0, 12);
+  const sha = createHash('sha256')
+    .update(bundle)
+    .update(readWorker)
+    .update(writeWorker)
+    .digest('hex')
+    .slice(0, 12);
   return { bin, identity: `server at ${git('rev-parse', '--short', 'HEAD')}${dirty}, bundle sha256 ${sha}` };
 }
 

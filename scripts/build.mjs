@@ -69,6 +69,7 @@ if (inputsAt > builtAt) {
 for (const [entry, outfile] of [
   ['packages/models/src/serving/inference-worker.ts', 'dist/inference-worker.mjs'],
   ['packages/server/src/read-pool/read-worker.ts', 'dist/read-worker.mjs'],
+  ['packages/server/src/write-thread/write-worker.ts', 'dist/write-worker.mjs'],
 ]) {
   await build({
     entryPoints: [entry],

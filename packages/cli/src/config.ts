@@ -29,6 +29,7 @@ export interface ServerConfig {
   readonly sqliteMmapMb: number;
   /** WAL checkpoints of SQLite on a thread of their own instead of in commits. */
   readonly sqliteCheckpointThread: boolean;
+  readonly sqliteWriteThread: boolean;
   /** Webhook deliveries to loopback/private addresses (off by default: SSRF). */
   readonly webhookAllowPrivateTargets: boolean;
 }
@@ -125,6 +126,7 @@ export function serverConfig(flags: ServerFlags, env: Env): ServerConfig {
       64,
     ),
     sqliteCheckpointThread: boolEnv(env.MLFLOW_TS_SQLITE_CHECKPOINT_THREAD) ?? true,
+    sqliteWriteThread: boolEnv(env.MLFLOW_TS_SQLITE_WRITE_THREAD) ?? true,
     sqliteMmapMb: intOption('MLFLOW_TS_SQLITE_MMAP_MB', env.MLFLOW_TS_SQLITE_MMAP_MB, 1024, 0, 1 << 20),
     historyCacheMb: intOption('MLFLOW_TS_HISTORY_CACHE_MB', env.MLFLOW_TS_HISTORY_CACHE_MB, 128, 0, 65536),
   });

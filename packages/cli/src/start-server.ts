@@ -69,6 +69,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     historyCacheBytes: reads.historyCacheBytes,
     sqliteMmapBytes: config.sqliteMmapMb * 1024 * 1024,
     sqliteCheckpointThread: config.sqliteCheckpointThread,
+    sqliteWriteThread: config.sqliteWriteThread,
   });
   const artifacts = openArtifactDeps(config, store);
   // Every process sends webhook deliveries; a delivery is claimed before it is sent, so workers share them.

@@ -8,12 +8,11 @@
  * Threads start on the first pooled call (that call and any made while they start are answered on the
  * main thread) and stop after a minute without calls, so an idle server holds no thread memory.
  */
-import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { MlflowError } from '../core/mlflow-error.ts';
 import { JsonText, type StreamedJson } from '../services/json-body.ts';
+import { spawnWorker } from '../threads/spawn-worker.ts';
 import type { FromWorker, PooledRpc, ReadWorkerData, ToWorker, WireError } from './messages.ts';
 
 export interface ReadPoolOptions extends ReadWorkerData {
@@ -40,17 +39,13 @@ interface Call {
   owed?: boolean;
 }
 
-/**
- * The bundle ships dist/read-worker.mjs next to dist/cli.mjs. From sources the thread runs TypeScript: it
- * registers tsx first (a worker does not reliably inherit the parent's loader hooks on Node 20).
- */
-function spawnWorker(workerData: ReadWorkerData): Worker {
-  const bundled = new URL('./read-worker.mjs', import.meta.url);
-  if (existsSync(fileURLToPath(bundled))) return new Worker(bundled, { workerData });
-  const source = new URL('./read-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(code, { eval: true, workerData });
+/** The bundle ships dist/read-worker.mjs next to dist/cli.mjs; from sources the thread runs TypeScript. */
+function spawnReadWorker(workerData: ReadWorkerData): Worker {
+  return spawnWorker(
+    new URL('./read-worker.mjs', import.meta.url),
+    new URL('./read-worker.ts', import.meta.url),
+    workerData,
+  );
 }
 
 function toError(error: WireError): Error {
@@ -99,7 +94,7 @@ export class ReadPool {
   private start(): void {
     const { threads, idleMs: _idle, ...data } = this.options;
     for (let i = 0; i < threads; i++) {
-      const slot: Slot = { worker: spawnWorker(data), ready: false, pending: 0 };
+      const slot: Slot = { worker: spawnReadWorker(data), ready: false, pending: 0 };
       slot.worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
       slot.worker.on('error', (err) => this.fail(slot, err));
       slot.worker.on('exit', () => this.fail(slot, new Error('A read thread stopped.')));

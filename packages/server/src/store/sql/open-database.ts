@@ -1,4 +1,5 @@
 import { MlflowError } from '../../core/mlflow-error.ts';
+import type { WriteLock } from '../../write-thread/write-lock.ts';
 import type { SqlDialect } from './dialect.ts';
 import { PostgresDialect } from './postgres-dialect.ts';
 import { SqliteDialect } from './sqlite-dialect.ts';
@@ -11,6 +12,8 @@ export interface DatabaseOptions {
   sqliteMmapBytes?: number;
   /** SQLite WAL checkpoints on a thread of their own (default on; see SqliteOptions.checkpointThread). */
   sqliteCheckpointThread?: boolean;
+  /** Taken around every SQLite transaction; shared with a log-batch write thread (batch-writer.ts). */
+  sqliteWriteLock?: WriteLock;
 }
 
 /** SQLAlchemy-style URI → file path: `sqlite:///rel.db` is relative, `sqlite:////abs.db` absolute. */
@@ -31,6 +34,7 @@ export function openDatabase(uri: string, options: DatabaseOptions = {}): SqlDia
       busyTimeoutMs: options.sqliteBusyTimeoutMs,
       mmapBytes: options.sqliteMmapBytes,
       checkpointThread: options.sqliteCheckpointThread,
+      writeLock: options.sqliteWriteLock,
     });
   }
   if (scheme === 'postgresql' || scheme === 'postgres') {

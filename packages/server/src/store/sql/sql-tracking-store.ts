@@ -1,4 +1,7 @@
+import { resolve } from 'node:path';
 import type { DatasetSummary, KeyValue, Run, RunInfo, RunStatus } from '@mlflow-ts/protocol';
+import { BatchWriter } from '../../write-thread/batch-writer.ts';
+import { WriteLock } from '../../write-thread/write-lock.ts';
 import type {
   DatasetInputRecord,
   MetricInput,
@@ -10,7 +13,7 @@ import type { SqlDialect } from './dialect.ts';
 import { parseExperimentId, SqlExperimentStore } from './experiment-store.ts';
 import { SqlMetricHistory } from './metric-history.ts';
 import { migrate } from './migrate.ts';
-import { type DatabaseOptions, openDatabase } from './open-database.ts';
+import { type DatabaseOptions, openDatabase, sqlitePathFromUri } from './open-database.ts';
 import { SqlPurgeStore } from './purge-store.ts';
 import { SqlRegistryStore } from './registry-store.ts';
 import { SqlRunInputs } from './run-inputs.ts';
@@ -25,6 +28,13 @@ export interface SqlTrackingStoreOptions extends DatabaseOptions {
   now?: () => number;
   /** Memory for recently sent whole metric histories (history-cache.ts); 0 or absent: none. */
   historyCacheBytes?: number;
+  /**
+   * SQLite file only: log-batch (and log-metric, log-param, set-tag) on a write thread of its own
+   * (write-thread/batch-writer.ts). Default off.
+   */
+  sqliteWriteThread?: boolean;
+  /** The write thread stops after this long without a batch (default 60 s). */
+  sqliteWriteThreadIdleMs?: number;
 }
 
 /** The tracking store over SQLite or PostgreSQL: one object composed of the per-aggregate parts. */
@@ -33,7 +43,10 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
   private readonly history: SqlMetricHistory;
   private readonly inputs: SqlRunInputs;
 
-  constructor(dialect: SqlDialect, options: SqlTrackingStoreOptions) {
+  /** The log-batch write thread, if the store was opened with one. */
+  private batchWriter: BatchWriter | undefined;
+
+  constructor(dialect: SqlDialect, options: SqlTrackingStoreOptions, batchWriter?: BatchWriter) {
     super(dialect, options.defaultArtifactRoot, options.now);
     this.runs = new SqlRunStore(dialect, options.now);
     this.history = new SqlMetricHistory(dialect, options.historyCacheBytes);
@@ -42,6 +55,7 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
     this.webhooks = new SqlWebhookStore(dialect);
     this.purge = new SqlPurgeStore(dialect);
     this.runKeys = new SqlRunKeysStore(dialect);
+    this.batchWriter = batchWriter;
   }
 
   /** Distinct metric/param/tag keys per experiment, for the web UI (our addition). */
@@ -81,7 +95,8 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
     return this.runs.restoreRun(runId);
   }
   logBatch(runId: string, batch: { metrics: MetricInput[]; params: KeyValue[]; tags: KeyValue[] }) {
-    return this.runs.logBatch(runId, batch);
+    const here = () => this.runs.logBatch(runId, batch);
+    return this.batchWriter ? this.batchWriter.logBatch(runId, batch, here) : here();
   }
   deleteTag(runId: string, key: string) {
     return this.runs.deleteTag(runId, key);
@@ -109,6 +124,10 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
   getMetricHistoryPageJson(runId: string, key: string, offset: number, limit: number) {
     return this.history.getMetricHistoryPageJson(runId, key, offset, limit);
   }
+  /** Whether log-batch runs on a write thread now (false without one, or while it starts). */
+  get writeThreadReady(): boolean {
+    return this.batchWriter?.threadReady ?? false;
+  }
   /** Hits, misses and size of the whole-history cache (undefined without one). */
   get historyCacheStats() {
     return this.history.cacheStats;
@@ -128,8 +147,9 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
   getMetricHistoryBulk(runIds: string[], key: string, maxResults: number) {
     return this.history.getMetricHistoryBulk(runIds, key, maxResults);
   }
-  close(): Promise<void> {
-    return this.dialect.close();
+  async close(): Promise<void> {
+    await this.batchWriter?.close();
+    await this.dialect.close();
   }
 }
 
@@ -138,10 +158,27 @@ export async function openSqlTrackingStore(
   uri: string,
   options: SqlTrackingStoreOptions,
 ): Promise<SqlTrackingStore> {
-  const dialect = openDatabase(uri, options);
+  const path = /^sqlite:/i.test(uri) ? sqlitePathFromUri(uri) : undefined;
+  const threaded = options.sqliteWriteThread === true && path !== undefined && path !== ':memory:';
+  const lock = threaded ? WriteLock.memory() : undefined;
+  const dialect = openDatabase(uri, {
+    ...options,
+    sqliteWriteLock: lock ? new WriteLock(lock, WriteLock.MAIN) : undefined,
+  });
   try {
     await migrate(dialect);
-    const store = new SqlTrackingStore(dialect, options);
+    const batchWriter =
+      lock && path
+        ? new BatchWriter({
+            path: resolve(path),
+            synchronous: options.sqliteSynchronous,
+            busyTimeoutMs: options.sqliteBusyTimeoutMs,
+            checkpointThread: options.sqliteCheckpointThread,
+            lock,
+            idleMs: options.sqliteWriteThreadIdleMs,
+          })
+        : undefined;
+    const store = new SqlTrackingStore(dialect, options, batchWriter);
     await store.ensureDefaultExperiment();
     return store;
   } catch (err) {

@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect as KyselySqliteDialect, type RawBuilder, sql } from 'kysely';
 import { MlflowError } from '../../core/mlflow-error.ts';
+import type { WriteLock } from '../../write-thread/write-lock.ts';
 import type { MetricRow, SearchJsonSql, SqlDialect, Trx } from './dialect.ts';
 import { GroupCommitQueue } from './group-commit.ts';
 import type { Database } from './schema.ts';
@@ -32,6 +33,10 @@ export interface SqliteOptions {
    * (default on for a database file; see sqlite-checkpointer.ts).
    */
   checkpointThread?: boolean;
+  /** Taken around every transaction, shared with the process's other writer connection (write-lock.ts). */
+  writeLock?: WriteLock;
+  /** The writer connection alone, for a thread that only writes (batch-writer.ts). */
+  writerOnly?: boolean;
 }
 
 /** Pages of WAL after which a commit checkpoints by itself (SQLite's `wal_autocheckpoint`). */
@@ -123,7 +128,7 @@ export class SqliteDialect implements SqlDialect {
     // An in-memory database is private to its connection, so there both roles share one; a read-only
     // dialect has only the one.
     this.readerHandle =
-      options.path === ':memory:' || options.readOnly
+      options.path === ':memory:' || options.readOnly || options.writerOnly
         ? this.writerHandle
         : openHandle(options.path, synchronous, busy, false, mmap);
     this.writer = new Kysely<Database>({
@@ -147,7 +152,7 @@ export class SqliteDialect implements SqlDialect {
     }
     const checkpointer = this.checkpointer;
     this.queue = new GroupCommitQueue<Trx>(
-      sqliteTransactionControl(w, this.writer, () => checkpointer?.committed()),
+      sqliteTransactionControl(w, this.writer, () => checkpointer?.committed(), options.writeLock),
     );
   }
 
