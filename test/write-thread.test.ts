@@ -173,6 +173,40 @@ describe('log-batch write thread', () => {
     assert.match(viaThread[3]!.body, /Params were already logged=/);
   });
 
+  it('stores duplicates once and NaN / ±Infinity exactly as the main thread does', async () => {
+    await warm(threaded);
+    const points = [
+      { key: 'd', value: 1.5, timestamp: 10, step: 1 },
+      { key: 'd', value: 1.5, timestamp: 10, step: 1 },
+      { key: 'd', value: 'NaN', timestamp: 11, step: 2 },
+      { key: 'd', value: 'Infinity', timestamp: 12, step: 3 },
+      { key: 'd', value: '-Infinity', timestamp: 13, step: 4 },
+      { key: 'd', value: 1.5, timestamp: 10, step: 1.0 },
+    ];
+    const stored = async (side: Side) => {
+      const exp = await newExperiment(side, 'values');
+      const run = await newRun(side, exp);
+      for (const metrics of [points, points.slice(0, 3)]) {
+        const res = await post(side, '/runs/log-batch', { run_id: run, metrics });
+        assert.equal(res.statusCode, 200, res.body);
+      }
+      const history = await side.app.inject({
+        method: 'GET',
+        url: `${API}/metrics/get-history?run_id=${run}&metric_key=d`,
+      });
+      const got = await side.app.inject({ method: 'GET', url: `${API}/runs/get?run_id=${run}` });
+      return { history: history.json(), latest: got.json().run.data.metrics };
+    };
+    const viaThread = await stored(threaded);
+    assert.ok(threaded.store.writeThreadReady);
+    assert.deepEqual(viaThread, await stored(plain));
+    assert.deepEqual(
+      (viaThread.history.metrics as { value: unknown }[]).map((m) => m.value),
+      // MLflow's SQL store keeps ±Infinity as the largest finite doubles.
+      [1.5, 'NaN', Number.MAX_VALUE, -Number.MAX_VALUE],
+    );
+  });
+
   it('stops when idle and starts again on the next batch', async () => {
     await warm(threaded);
     await until(() => !threaded.store.writeThreadReady, 'the idle thread to stop', 10_000);

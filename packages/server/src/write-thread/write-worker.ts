@@ -23,6 +23,12 @@ const dialect = new SqliteDialect({
   checkpointThread: data.checkpointThread,
   writeLock: new WriteLock(data.lock, WriteLock.THREAD),
   writerOnly: true,
+  // Without SQLite's foreign-key checks, which make every metric INSERT keep a statement journal
+  // (sqlite-dialect.ts INSERT_METRIC_SQL). The references hold all the same: this connection runs log-batch
+  // units only, and each reads its run (it must exist and be active) in the same transaction, under the
+  // write lock, before writing rows that all name that run. Deletes, where MLflow's cascades are, run on the
+  // main thread's connection, with the checks on.
+  foreignKeys: false,
 });
 const runs = new SqlRunStore(dialect);
 
