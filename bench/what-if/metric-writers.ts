@@ -79,9 +79,15 @@ export const pow2Chunk = (left: number) => (left >= 512 ? 512 : 2 ** Math.floor(
 export const by64Chunk = (left: number) =>
   left >= 1024 ? 1024 : left >= 64 ? left - (left % 64) : 2 ** Math.floor(Math.log2(left));
 
+/** The served statement's verb and tail (`orIgnore`: as since a3d022c, sqlite-dialect.ts INSERT_METRIC_SQL). */
+const insertInto = (values: string, orIgnore: boolean) =>
+  orIgnore
+    ? `INSERT OR IGNORE INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ${values}`
+    : `INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ${values} ON CONFLICT DO NOTHING`;
+
 /** Multi-row VALUES in chunks of `sizeFor(rows left)` rows, one prepared statement per chunk size. */
 export const multiValuesChunked =
-  (sizeFor: (left: number) => number): Writer =>
+  (sizeFor: (left: number) => number, orIgnore = false): Writer =>
   (db) => {
     const statements = new Map<number, BetterSqlite3.Statement>();
     return (rows) => {
@@ -89,9 +95,7 @@ export const multiValuesChunked =
         const size = sizeFor(rows.length - at);
         let stmt = statements.get(size);
         if (!stmt) {
-          stmt = db.prepare(
-            `INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ${tuples(size)} ON CONFLICT DO NOTHING`,
-          );
+          stmt = db.prepare(insertInto(tuples(size), orIgnore));
           statements.set(size, stmt);
         }
         const args = bindRows(rows, at, size, new Array<unknown>(size * 6));
@@ -103,7 +107,7 @@ export const multiValuesChunked =
 
 /** As `multiValuesChunked`, the rows of one run: its id bound once as `@run` (the served writer). */
 export const multiValuesOneRun =
-  (sizeFor: (left: number) => number): Writer =>
+  (sizeFor: (left: number) => number, orIgnore = false): Writer =>
   (db) => {
     const statements = new Map<number, BetterSqlite3.Statement>();
     return (rows) => {
@@ -112,9 +116,7 @@ export const multiValuesOneRun =
         const size = sizeFor(rows.length - at);
         let stmt = statements.get(size);
         if (!stmt) {
-          stmt = db.prepare(
-            `INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ${Array(size).fill('(?, ?, ?, @run, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
-          );
+          stmt = db.prepare(insertInto(Array(size).fill('(?, ?, ?, @run, ?, ?)').join(', '), orIgnore));
           statements.set(size, stmt);
         }
         stmt.run(bindRows(rows, at, size, new Array<unknown>(size * 5), false), { run });
