@@ -94,6 +94,41 @@ describe('mlflow-ts CLI', () => {
         body: JSON.stringify({ max_results: 100, filter: "name LIKE 'w-%'" }),
       });
       assert.equal(((await search.json()) as { experiments: unknown[] }).experiments.length, 20);
+      // Metric logging goes to each worker's write thread, beside both main threads' writers: 8 clients × 6
+      // batches spread over the two processes, every point stored once.
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(`${api}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        assert.equal(res.status, 200, await res.clone().text());
+        return (await res.json()) as Record<string, unknown>;
+      };
+      const { experiment_id } = await post('/experiments/create', { name: 'logging' });
+      const runId = (
+        (await post('/runs/create', { experiment_id, start_time: 1 })) as {
+          run: { info: { run_id: string } };
+        }
+      ).run.info.run_id;
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, c) => {
+          for (let b = 0; b < 6; b++) {
+            const metrics = Array.from({ length: 200 }, (_, i) => ({
+              key: 'loss',
+              value: i,
+              timestamp: 1,
+              step: (c * 6 + b) * 200 + i,
+            }));
+            await post('/runs/log-batch', { run_id: runId, metrics });
+            await post('/runs/set-tag', { run_id: runId, key: `client-${c}`, value: String(b) });
+          }
+        }),
+      );
+      const history = await fetch(`${api}/metrics/get-history?run_id=${runId}&metric_key=loss`);
+      const points = ((await history.json()) as { metrics: { step: number }[] }).metrics;
+      assert.equal(points.length, 8 * 6 * 200);
+      assert.equal(new Set(points.map((p) => p.step)).size, 8 * 6 * 200);
     } finally {
       assert.equal(await server.stop(), 0, 'the primary stops its workers and exits cleanly');
     }
