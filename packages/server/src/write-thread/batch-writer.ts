@@ -27,6 +27,9 @@ export interface BatchWriterOptions extends Omit<WriteWorkerData, 'lock'> {
   idleMs?: number;
 }
 
+/** After the thread dies, batches stay on the main thread this long before another thread is tried. */
+const RESTART_AFTER_MS = 10_000;
+
 export type Batch = { metrics: MetricInput[]; params: KeyValue[]; tags: KeyValue[] };
 
 interface Call {
@@ -47,6 +50,8 @@ export class BatchWriter {
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** When the last thread died (0: never). */
+  private failedAt = 0;
   private readonly lock: WriteLock;
 
   constructor(private readonly options: BatchWriterOptions) {
@@ -61,7 +66,11 @@ export class BatchWriter {
   /** Runs the batch on the thread, or with `inProcess` while it is starting. */
   logBatch(runId: string, batch: Batch, inProcess: () => Promise<void>): Promise<void> {
     if (this.closed) return inProcess();
-    if (!this.worker) this.start();
+    if (!this.worker) {
+      // A thread that cannot start (its connection cannot open, say) is not spawned again for every batch.
+      if (this.failedAt > 0 && Date.now() - this.failedAt < RESTART_AFTER_MS) return inProcess();
+      this.start();
+    }
     const worker = this.worker;
     if (!this.ready || !worker) return inProcess();
     clearTimeout(this.idleTimer);
@@ -119,7 +128,11 @@ export class BatchWriter {
     if (this.worker !== worker) return;
     this.worker = undefined;
     this.ready = false;
+    this.failedAt = Date.now();
     this.lock.releaseFor(WriteLock.THREAD);
+    process.emitWarning(
+      `The log-batch write thread stopped (${err instanceof Error ? err.message : String(err)}); batches are written by the main thread for ${RESTART_AFTER_MS / 1000} s.`,
+    );
     for (const [id, call] of this.calls) {
       this.calls.delete(id);
       call.reject(err);
