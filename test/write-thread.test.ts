@@ -207,6 +207,18 @@ describe('log-batch write thread', () => {
     );
   });
 
+  it('a thread started by a batch it did not write stops when idle too', async () => {
+    const fresh = await open('fresh.db', true);
+    try {
+      // Its only batch ran on the main thread while the thread started; none ever reached it.
+      await warm(fresh);
+      await until(() => !fresh.store.writeThreadReady, 'the unused thread to stop', 10_000);
+    } finally {
+      await fresh.app.close();
+      await fresh.store.close();
+    }
+  });
+
   it('stops when idle and starts again on the next batch', async () => {
     await warm(threaded);
     await until(() => !threaded.store.writeThreadReady, 'the idle thread to stop', 10_000);

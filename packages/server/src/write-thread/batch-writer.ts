@@ -102,6 +102,8 @@ export class BatchWriter {
   private onMessage(msg: FromWriteWorker): void {
     if (msg.type === 'ready') {
       this.ready = true;
+      // The batches that started it may all have gone to the main thread: idle from now on until one comes.
+      if (this.calls.size === 0) this.armIdleStop();
       return;
     }
     const call = this.calls.get(msg.id);
@@ -115,6 +117,10 @@ export class BatchWriter {
     this.calls.delete(id);
     if (this.calls.size > 0) return;
     this.worker?.unref();
+    this.armIdleStop();
+  }
+
+  private armIdleStop(): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => void this.stopThread(), this.options.idleMs ?? 60_000);
     this.idleTimer.unref();
@@ -122,7 +128,7 @@ export class BatchWriter {
 
   /**
    * The thread died: its batches fail (whether they committed is unknown: 500), a lock it held is released,
-   * and the next batch starts another.
+   * and the first batch after RESTART_AFTER_MS starts another.
    */
   private fail(worker: Worker, err: unknown): void {
     if (this.worker !== worker) return;
