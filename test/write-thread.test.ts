@@ -11,6 +11,11 @@ import { buildApp, openSqlTrackingStore, type SqlTrackingStore, TrackingService 
 import type { FastifyInstance } from 'fastify';
 
 const API = '/api/2.0/mlflow';
+/** Smaller batches stay on the main thread (batch-writer.ts MIN_THREAD_ITEMS). */
+const THREAD_MIN = 100;
+/** `n` points of key `pad`: enough to send a batch to the thread. */
+const pad = (n = THREAD_MIN) =>
+  Array.from({ length: n }, (_, i) => ({ key: 'pad', value: i, timestamp: 1, step: i }));
 
 async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -56,7 +61,7 @@ describe('log-batch write thread', () => {
     const run = await newRun(side, exp);
     const res = await post(side, '/runs/log-batch', {
       run_id: run,
-      metrics: [{ key: 'w', value: 1, timestamp: 1, step: 0 }],
+      metrics: pad(),
     });
     assert.equal(res.statusCode, 200, res.body);
     await until(() => side.store.writeThreadReady, 'the write thread');
@@ -120,23 +125,20 @@ describe('log-batch write thread', () => {
   it('answers errors exactly as the main thread does', async () => {
     await warm(threaded);
     const cases: [string, (run: string, deleted: string) => unknown][] = [
-      [
-        '/runs/log-batch',
-        () => ({ run_id: 'f'.repeat(32), metrics: [{ key: 'a', value: 1, timestamp: 1 }] }),
-      ],
-      [
-        '/runs/log-batch',
-        (_r, deleted) => ({ run_id: deleted, metrics: [{ key: 'a', value: 1, timestamp: 1 }] }),
-      ],
+      ['/runs/log-batch', () => ({ run_id: 'f'.repeat(32), metrics: pad() })],
+      ['/runs/log-batch', (_r, deleted) => ({ run_id: deleted, metrics: pad() })],
       ['/runs/log-metric', (_r, deleted) => ({ run_id: deleted, key: 'a', value: 1, timestamp: 1 })],
-      ['/runs/log-batch', (run) => ({ run_id: run, params: [{ key: 'p', value: 'changed' }] })],
+      [
+        '/runs/log-batch',
+        (run) => ({ run_id: run, params: [{ key: 'p', value: 'changed' }], metrics: pad() }),
+      ],
       ['/runs/log-parameter', (run) => ({ run_id: run, key: 'p', value: 'changed' })],
       [
         '/runs/log-batch',
         (run) => ({
           run_id: run,
           params: [{ key: 'q', value: 'new' }],
-          metrics: [{ key: 'lost', value: 1, timestamp: 1 }],
+          metrics: pad(),
           tags: [{ key: 'p', value: 'x' }],
         }),
       ],
@@ -186,7 +188,10 @@ describe('log-batch write thread', () => {
     const stored = async (side: Side) => {
       const exp = await newExperiment(side, 'values');
       const run = await newRun(side, exp);
-      for (const metrics of [points, points.slice(0, 3)]) {
+      for (const metrics of [
+        [...points, ...pad()],
+        [...points.slice(0, 3), ...pad()],
+      ]) {
         const res = await post(side, '/runs/log-batch', { run_id: run, metrics });
         assert.equal(res.statusCode, 200, res.body);
       }
@@ -224,24 +229,58 @@ describe('log-batch write thread', () => {
     await until(() => !threaded.store.writeThreadReady, 'the idle thread to stop', 10_000);
     const exp = await newExperiment(threaded, 'restart');
     const run = await newRun(threaded, exp);
-    const res = await post(threaded, '/runs/log-metric', { run_id: run, key: 'k', value: 2, timestamp: 3 });
+    const batch = (first: number) => ({
+      run_id: run,
+      metrics: Array.from({ length: THREAD_MIN }, (_, i) => ({
+        key: 'k',
+        value: first + i,
+        timestamp: 3,
+        step: first + i,
+      })),
+    });
+    const res = await post(threaded, '/runs/log-batch', batch(0));
     assert.equal(res.statusCode, 200, res.body);
     await until(() => threaded.store.writeThreadReady, 'the thread to start again');
-    const again = await post(threaded, '/runs/log-metric', {
-      run_id: run,
-      key: 'k',
-      value: 3,
-      timestamp: 4,
-      step: 1,
-    });
+    const again = await post(threaded, '/runs/log-batch', batch(THREAD_MIN));
     assert.equal(again.statusCode, 200, again.body);
     const got = await threaded.app.inject({
       method: 'GET',
       url: `${API}/metrics/get-history?run_id=${run}&metric_key=k`,
     });
     assert.deepEqual(
-      (got.json().metrics as { value: number }[]).map((m) => m.value),
-      [2, 3],
+      (got.json().metrics as { step: number }[]).map((m) => m.step),
+      Array.from({ length: 2 * THREAD_MIN }, (_, i) => i),
     );
+  });
+
+  it('small batches (log-metric, log-parameter, set-tag) stay on the main thread and start no thread', async () => {
+    const fresh = await open('small.db', true);
+    try {
+      const exp = await newExperiment(fresh, 'small');
+      const run = await newRun(fresh, exp);
+      for (let step = 0; step < 20; step++) {
+        const res = await post(fresh, '/runs/log-metric', {
+          run_id: run,
+          key: 'm',
+          value: step,
+          timestamp: 1,
+          step,
+        });
+        assert.equal(res.statusCode, 200, res.body);
+      }
+      await post(fresh, '/runs/log-parameter', { run_id: run, key: 'p', value: 'v' });
+      await post(fresh, '/runs/set-tag', { run_id: run, key: 't', value: 'v' });
+      await post(fresh, '/runs/log-batch', { run_id: run, metrics: pad(THREAD_MIN - 1) });
+      // Long enough for a thread to have come up had one been started (it takes ~0.3 s).
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal(fresh.store.writeThreadReady, false);
+      const got = await fresh.app.inject({ method: 'GET', url: `${API}/runs/get?run_id=${run}` });
+      const data = got.json().run.data;
+      assert.equal(data.params.length, 1);
+      assert.ok(data.metrics.some((m: { key: string; step: number }) => m.key === 'm' && m.step === 19));
+    } finally {
+      await fresh.app.close();
+      await fresh.store.close();
+    }
   });
 });

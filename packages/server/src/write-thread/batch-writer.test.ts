@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
-import { BatchWriter } from './batch-writer.ts';
+import { BatchWriter, MIN_THREAD_ITEMS } from './batch-writer.ts';
 import { WriteLock } from './write-lock.ts';
 
 describe('log-batch write thread that cannot start', () => {
@@ -16,7 +16,13 @@ describe('log-batch write thread that cannot start', () => {
     // A directory is no database file: the thread's connection fails to open.
     const writer = new BatchWriter({ path: dir, lock: WriteLock.memory() });
     let inProcess = 0;
-    const batch = { metrics: [{ key: 'k', value: 1, timestamp: 1, step: 0 }], params: [], tags: [] };
+    const metrics = Array.from({ length: MIN_THREAD_ITEMS }, (_, i) => ({
+      key: 'k',
+      value: 1,
+      timestamp: 1,
+      step: i,
+    }));
+    const batch = { metrics, params: [], tags: [] };
     const here = async () => {
       inProcess++;
     };

@@ -3,11 +3,12 @@
  * ~5 ms, ~85 % of it SQLite inserting rows into four B-trees and committing; on one thread that work and the
  * request handling (HTTP, JSON, checks) take turns. Here the main thread decodes and checks each batch and
  * hands it, packed by column, to a thread whose own writer connection and group commit run it, while the main
- * thread goes on reading the next requests. Every other write stays on the main thread's writer; the two
+ * thread goes on reading the next requests. Small batches (MIN_THREAD_ITEMS) and every other write stay on
+ * the main thread's writer; the two
  * take turns through a lock in shared memory (write-lock.ts). A batch is acknowledged once committed, as on
  * the main thread.
  *
- * The thread starts on the first batch (that batch and any sent while it starts run on the main thread) and
+ * The thread starts on the first large batch (that batch and any sent while it starts run on the main thread) and
  * stops after a minute without batches, so an idle server holds no thread memory.
  */
 import type { Worker } from 'node:worker_threads';
@@ -26,6 +27,14 @@ export interface BatchWriterOptions extends Omit<WriteWorkerData, 'lock'> {
   /** The thread stops after this long without a batch (default 60 s). */
   idleMs?: number;
 }
+
+/**
+ * Batches with fewer metrics, params and tags than this are written by the main thread. Handing a batch over
+ * and back costs tens of µs whatever its size, and a point's database work ~4.5 µs: a one-metric log-metric
+ * through the thread went from 11–20k to ~9.6k requests/s at 8 connections, where 1,000-metric batches gain
+ * ~17 %.
+ */
+export const MIN_THREAD_ITEMS = 100;
 
 /** After the thread dies, batches stay on the main thread this long before another thread is tried. */
 const RESTART_AFTER_MS = 10_000;
@@ -63,9 +72,10 @@ export class BatchWriter {
     return this.ready;
   }
 
-  /** Runs the batch on the thread, or with `inProcess` while it is starting. */
+  /** Runs the batch on the thread, or with `inProcess` when small (MIN_THREAD_ITEMS) or while it starts. */
   logBatch(runId: string, batch: Batch, inProcess: () => Promise<void>): Promise<void> {
     if (this.closed) return inProcess();
+    if (batch.metrics.length + batch.params.length + batch.tags.length < MIN_THREAD_ITEMS) return inProcess();
     if (!this.worker) {
       // A thread that cannot start (its connection cannot open, say) is not spawned again for every batch.
       if (this.failedAt > 0 && Date.now() - this.failedAt < RESTART_AFTER_MS) return inProcess();

@@ -29,8 +29,8 @@ export interface SqlTrackingStoreOptions extends DatabaseOptions {
   /** Memory for recently sent whole metric histories (history-cache.ts); 0 or absent: none. */
   historyCacheBytes?: number;
   /**
-   * SQLite file only: log-batch (and log-metric, log-param, set-tag) on a write thread of its own
-   * (write-thread/batch-writer.ts). Default off.
+   * SQLite file only: large log-batch requests on a write thread of its own (write-thread/batch-writer.ts).
+   * Default off.
    */
   sqliteWriteThread?: boolean;
   /** The write thread stops after this long without a batch (default 60 s). */
