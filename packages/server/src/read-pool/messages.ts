@@ -1,5 +1,5 @@
 /** What the server and its read threads say to each other (read-pool.ts ↔ read-worker.ts). */
-import type { ErrorCode } from '@mlflow-ts/protocol';
+import type { WireError } from '../threads/wire-error.ts';
 
 /** Tracking reads a read thread answers: the ones whose cost grows with the data (searches, histories). */
 export const POOLED_RPCS = [
@@ -29,12 +29,6 @@ export type ToWorker =
   | { type: 'more'; id: number }
   /** The client of a streamed call went away: stop it. */
   | { type: 'cancel'; id: number };
-
-export interface WireError {
-  /** MLflow error code of an MlflowError; absent for unexpected failures. */
-  code?: ErrorCode;
-  message: string;
-}
 
 export type FromWorker =
   | { type: 'ready' }

@@ -13,7 +13,8 @@ import type { Worker } from 'node:worker_threads';
 import { MlflowError } from '../core/mlflow-error.ts';
 import { JsonText, type StreamedJson } from '../services/json-body.ts';
 import { spawnWorker } from '../threads/spawn-worker.ts';
-import type { FromWorker, PooledRpc, ReadWorkerData, ToWorker, WireError } from './messages.ts';
+import { fromWireError } from '../threads/wire-error.ts';
+import type { FromWorker, PooledRpc, ReadWorkerData, ToWorker } from './messages.ts';
 
 export interface ReadPoolOptions extends ReadWorkerData {
   threads: number;
@@ -46,10 +47,6 @@ function spawnReadWorker(workerData: ReadWorkerData): Worker {
     new URL('./read-worker.ts', import.meta.url),
     workerData,
   );
-}
-
-function toError(error: WireError): Error {
-  return error.code ? new MlflowError(error.code, error.message) : new Error(error.message);
 }
 
 export class ReadPool {
@@ -134,7 +131,7 @@ export class ReadPool {
         break;
       case 'error': {
         this.finish(msg.id, call);
-        const err = toError(msg.error);
+        const err = fromWireError(msg.error);
         if (call.stream) call.stream.destroy(err);
         else call.reject(err);
         break;

@@ -5,12 +5,12 @@
  * started after a write was acknowledged sees it (the write is committed before it is acknowledged).
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { MlflowError } from '../core/mlflow-error.ts';
 import { isStreamedJson, JsonText } from '../services/json-body.ts';
 import { TrackingService } from '../services/tracking-service.ts';
 import { SqlTrackingStore } from '../store/sql/sql-tracking-store.ts';
 import { SqliteDialect } from '../store/sql/sqlite-dialect.ts';
-import type { FromWorker, ReadWorkerData, ToWorker, WireError } from './messages.ts';
+import { toWireError } from '../threads/wire-error.ts';
+import type { FromWorker, ReadWorkerData, ToWorker } from './messages.ts';
 
 if (!parentPort) throw new Error('read-worker.ts runs as a worker thread');
 const port: MessagePort = parentPort;
@@ -37,11 +37,6 @@ function sendBody(id: number, text: string | Uint8Array): void {
 }
 /** Streams waiting for the server to take their last chunk, by call id: resolve(false) stops one. */
 const waiting = new Map<number, (more: boolean) => void>();
-
-function wireError(err: unknown): WireError {
-  if (err instanceof MlflowError) return { code: err.code, message: err.message };
-  return { message: err instanceof Error ? err.message : String(err) };
-}
 
 async function answer(id: number, rpc: string, request: unknown): Promise<void> {
   const method = (tracking as unknown as Record<string, (r: unknown) => Promise<unknown>>)[rpc];
@@ -74,7 +69,7 @@ port.on('message', (msg: ToWorker) => {
   }
   answer(msg.id, msg.rpc, msg.request).catch((err: unknown) => {
     waiting.delete(msg.id);
-    send({ type: 'error', id: msg.id, error: wireError(err) });
+    send({ type: 'error', id: msg.id, error: toWireError(err) });
   });
 });
 

@@ -13,3 +13,14 @@ export function spawnWorker(bundled: URL, source: URL, workerData: unknown): Wor
   const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source.href)}); });`;
   return new Worker(code, { eval: true, workerData });
 }
+
+/**
+ * Posts `message` (the thread's cue to close its connection and end) and resolves once the thread has
+ * exited. The thread holds the process alive meanwhile, even one that is stopping.
+ */
+export async function askToExit(worker: Worker, message: unknown): Promise<void> {
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.ref();
+  worker.postMessage(message);
+  await exited;
+}

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { BatchWriter, MIN_THREAD_ITEMS } from './batch-writer.ts';
-import { WriteLock } from './write-lock.ts';
 
 describe('log-batch write thread that cannot start', () => {
   const dir = mkdtempSync(`${tmpdir()}/mlflow-ts-batch-writer-`);
@@ -14,7 +13,7 @@ describe('log-batch write thread that cannot start', () => {
     const onWarning = (w: Error) => warnings.push(w.message);
     process.on('warning', onWarning);
     // A directory is no database file: the thread's connection fails to open.
-    const writer = new BatchWriter({ path: dir, lock: WriteLock.memory() });
+    const writer = new BatchWriter({ path: dir });
     let inProcess = 0;
     const metrics = Array.from({ length: MIN_THREAD_ITEMS }, (_, i) => ({
       key: 'k',

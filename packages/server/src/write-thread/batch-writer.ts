@@ -13,17 +13,14 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { KeyValue } from '@mlflow-ts/protocol';
-import { MlflowError } from '../core/mlflow-error.ts';
-import { ParamConflictError } from '../core/param-conflict.ts';
 import type { MetricInput } from '../store/tracking-store.ts';
-import { spawnWorker } from '../threads/spawn-worker.ts';
-import type { FromWriteWorker, LogBatchMessage, ThreadError, WriteWorkerData } from './messages.ts';
+import { askToExit, spawnWorker } from '../threads/spawn-worker.ts';
+import { fromWireError } from '../threads/wire-error.ts';
+import type { FromWriteWorker, LogBatchMessage, WriteWorkerData } from './messages.ts';
 import { packedBuffers, packMetrics } from './packed-metrics.ts';
 import { WriteLock } from './write-lock.ts';
 
 export interface BatchWriterOptions extends Omit<WriteWorkerData, 'lock'> {
-  /** The lock's memory; the main thread's writer takes it as WriteLock.MAIN. */
-  lock: SharedArrayBuffer;
   /** The thread stops after this long without a batch (default 60 s). */
   idleMs?: number;
 }
@@ -46,12 +43,6 @@ interface Call {
   reject(err: unknown): void;
 }
 
-function toError(error: ThreadError): Error {
-  if (error.paramConflict)
-    return new ParamConflictError(error.paramConflict.runId, error.paramConflict.conflicts);
-  return error.code ? new MlflowError(error.code, error.message) : new Error(error.message);
-}
-
 export class BatchWriter {
   private worker: Worker | undefined;
   private ready = false;
@@ -61,11 +52,14 @@ export class BatchWriter {
   private closed = false;
   /** When the last thread died (0: never). */
   private failedAt = 0;
-  private readonly lock: WriteLock;
+  private readonly lockMemory = WriteLock.memory();
+  /**
+   * The write lock as the main thread's party: the main thread's dialect takes it around its transactions,
+   * and this writer releases it for a thread that died holding it.
+   */
+  readonly mainLock = new WriteLock(this.lockMemory, WriteLock.MAIN);
 
-  constructor(private readonly options: BatchWriterOptions) {
-    this.lock = new WriteLock(options.lock, WriteLock.MAIN);
-  }
+  constructor(private readonly options: BatchWriterOptions) {}
 
   /** Whether the thread is up (for tests and diagnostics). */
   get threadReady(): boolean {
@@ -100,7 +94,7 @@ export class BatchWriter {
     const worker = spawnWorker(
       new URL('./write-worker.mjs', import.meta.url),
       new URL('./write-worker.ts', import.meta.url),
-      data satisfies WriteWorkerData,
+      { ...data, lock: this.lockMemory } satisfies WriteWorkerData,
     );
     this.worker = worker;
     worker.on('message', (msg: FromWriteWorker) => this.onMessage(msg));
@@ -120,7 +114,7 @@ export class BatchWriter {
     if (!call) return;
     this.finish(msg.id);
     if (msg.type === 'done') call.resolve();
-    else call.reject(toError(msg.error));
+    else call.reject(fromWireError(msg.error));
   }
 
   private finish(id: number): void {
@@ -145,7 +139,7 @@ export class BatchWriter {
     this.worker = undefined;
     this.ready = false;
     this.failedAt = Date.now();
-    this.lock.releaseFor(WriteLock.THREAD);
+    this.mainLock.releaseFor(WriteLock.THREAD);
     process.emitWarning(
       `The log-batch write thread stopped (${err instanceof Error ? err.message : String(err)}); batches are written by the main thread for ${RESTART_AFTER_MS / 1000} s.`,
     );
@@ -163,11 +157,7 @@ export class BatchWriter {
     this.worker = undefined;
     this.ready = false;
     // No batch is in flight, so the thread holds no transaction, nor the lock.
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    // Held alive until it has closed its connection, even by a process that is stopping.
-    worker.ref();
-    worker.postMessage('close');
-    await exited;
+    await askToExit(worker, 'close');
   }
 
   /** Batches in flight finish first (the HTTP server has stopped taking requests by then). */

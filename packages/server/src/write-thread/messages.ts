@@ -1,7 +1,6 @@
 /** What the server and its log-batch write thread say to each other (batch-writer.ts ↔ write-worker.ts). */
 import type { KeyValue } from '@mlflow-ts/protocol';
-import type { ParamConflict } from '../core/param-conflict.ts';
-import type { WireError } from '../read-pool/messages.ts';
+import type { WireError } from '../threads/wire-error.ts';
 
 export interface WriteWorkerData {
   /** The SQLite file the server has opened and migrated. */
@@ -33,12 +32,7 @@ export interface LogBatchMessage {
   tags: KeyValue[];
 }
 
-export interface ThreadError extends WireError {
-  /** Set when params conflicted: the server rebuilds the ParamConflictError, whose wording it picks. */
-  paramConflict?: { runId: string; conflicts: ParamConflict[] };
-}
-
 export type FromWriteWorker =
   | { type: 'ready' }
   | { type: 'done'; id: number }
-  | { type: 'error'; id: number; error: ThreadError };
+  | { type: 'error'; id: number; error: WireError };

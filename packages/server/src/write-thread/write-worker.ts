@@ -4,11 +4,10 @@
  * with this one through a lock in shared memory (write-lock.ts), so neither waits in SQLite's busy loop.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { MlflowError } from '../core/mlflow-error.ts';
-import { ParamConflictError } from '../core/param-conflict.ts';
 import { SqlRunStore } from '../store/sql/run-store.ts';
 import { SqliteDialect } from '../store/sql/sqlite-dialect.ts';
-import type { FromWriteWorker, LogBatchMessage, ThreadError, WriteWorkerData } from './messages.ts';
+import { toWireError } from '../threads/wire-error.ts';
+import type { FromWriteWorker, LogBatchMessage, WriteWorkerData } from './messages.ts';
 import { unpackMetrics } from './packed-metrics.ts';
 import { WriteLock } from './write-lock.ts';
 
@@ -34,18 +33,6 @@ const runs = new SqlRunStore(dialect);
 
 const send = (msg: FromWriteWorker) => port.postMessage(msg);
 
-function threadError(err: unknown): ThreadError {
-  if (err instanceof ParamConflictError) {
-    return {
-      code: err.code,
-      message: err.message,
-      paramConflict: { runId: err.runId, conflicts: err.conflicts },
-    };
-  }
-  if (err instanceof MlflowError) return { code: err.code, message: err.message };
-  return { message: err instanceof Error ? err.message : String(err) };
-}
-
 port.on('message', (msg: LogBatchMessage | 'close') => {
   if (msg === 'close') {
     void dialect.close().finally(() => port.close());
@@ -53,7 +40,7 @@ port.on('message', (msg: LogBatchMessage | 'close') => {
   }
   runs.logBatch(msg.runId, { metrics: unpackMetrics(msg.metrics), params: msg.params, tags: msg.tags }).then(
     () => send({ type: 'done', id: msg.id }),
-    (err: unknown) => send({ type: 'error', id: msg.id, error: threadError(err) }),
+    (err: unknown) => send({ type: 'error', id: msg.id, error: toWireError(err) }),
   );
 });
 

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { DatasetSummary, KeyValue, Run, RunInfo, RunStatus } from '@mlflow-ts/protocol';
 import { BatchWriter } from '../../write-thread/batch-writer.ts';
-import { WriteLock } from '../../write-thread/write-lock.ts';
 import type {
   DatasetInputRecord,
   MetricInput,
@@ -159,25 +158,20 @@ export async function openSqlTrackingStore(
   options: SqlTrackingStoreOptions,
 ): Promise<SqlTrackingStore> {
   const path = /^sqlite:/i.test(uri) ? sqlitePathFromUri(uri) : undefined;
-  const threaded = options.sqliteWriteThread === true && path !== undefined && path !== ':memory:';
-  const lock = threaded ? WriteLock.memory() : undefined;
-  const dialect = openDatabase(uri, {
-    ...options,
-    sqliteWriteLock: lock ? new WriteLock(lock, WriteLock.MAIN) : undefined,
-  });
+  // Built first, it starts no thread: the dialect needs its lock (the thread comes with the first batch).
+  const batchWriter =
+    options.sqliteWriteThread === true && path !== undefined && path !== ':memory:'
+      ? new BatchWriter({
+          path: resolve(path),
+          synchronous: options.sqliteSynchronous,
+          busyTimeoutMs: options.sqliteBusyTimeoutMs,
+          checkpointThread: options.sqliteCheckpointThread,
+          idleMs: options.sqliteWriteThreadIdleMs,
+        })
+      : undefined;
+  const dialect = openDatabase(uri, { ...options, sqliteWriteLock: batchWriter?.mainLock });
   try {
     await migrate(dialect);
-    const batchWriter =
-      lock && path
-        ? new BatchWriter({
-            path: resolve(path),
-            synchronous: options.sqliteSynchronous,
-            busyTimeoutMs: options.sqliteBusyTimeoutMs,
-            checkpointThread: options.sqliteCheckpointThread,
-            lock,
-            idleMs: options.sqliteWriteThreadIdleMs,
-          })
-        : undefined;
     const store = new SqlTrackingStore(dialect, options, batchWriter);
     await store.ensureDefaultExperiment();
     return store;

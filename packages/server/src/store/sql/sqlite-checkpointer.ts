@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { askToExit } from '../../threads/spawn-worker.ts';
 
 /**
  * WAL checkpoints on a thread of their own. With SQLite's automatic checkpoints the commit that crosses the
@@ -120,11 +121,7 @@ export class SqliteCheckpointer {
     if (!worker) return;
     this.worker = undefined;
     this.lastAsked = Number.NEGATIVE_INFINITY;
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    // Waiting for the thread to close its connection must keep the process alive until it has.
-    worker.ref();
-    worker.postMessage('stop');
-    await exited;
+    await askToExit(worker, 'stop');
   }
 
   async close(): Promise<void> {

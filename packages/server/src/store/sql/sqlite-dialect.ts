@@ -204,14 +204,11 @@ export class SqliteDialect implements SqlDialect {
         args[o] = r.key;
         args[o + 1] = r.value;
         args[o + 2] = r.timestamp;
-        if (sharedRun) {
-          args[o + 3] = r.step;
-          args[o + 4] = r.is_nan ? 1 : 0;
-        } else {
-          args[o + 3] = r.run_uuid;
-          args[o + 4] = r.step;
-          args[o + 5] = r.is_nan ? 1 : 0;
-        }
+        // The run's column only when it is bound per row.
+        const tail = sharedRun ? o + 3 : o + 4;
+        if (!sharedRun) args[o + 3] = r.run_uuid;
+        args[tail] = r.step;
+        args[tail + 1] = r.is_nan ? 1 : 0;
       }
       if (sharedRun) stmt.run(args, { run });
       else stmt.run(args);
