@@ -58,6 +58,13 @@ export interface SqlDialect {
   ): Promise<void>;
   /** Inserts metric history rows, silently skipping exact duplicates (spec §3.3). */
   insertMetrics(trx: Trx, rows: readonly MetricRow[]): Promise<void>;
+  /** Deletes every metric point of the runs (purge), with whatever the dialect keeps about them. */
+  deleteRunMetrics(trx: Trx, runIds: readonly string[]): Promise<void>;
+  /**
+   * Brings the dialect's own record of where metric histories live up to the rows the database holds
+   * (SQLite's history segments, sqlite-metric-segments.ts); run after the migrations.
+   */
+  syncMetricSegments?(): Promise<void>;
   /**
    * One JSON array text of metric objects `{"key", "value", "timestamp", "step"}` built by the database
    * from `rows` (a subquery with key, value, timestamp, step, is_nan, already ordered): JSON written in C is

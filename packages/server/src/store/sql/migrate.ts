@@ -47,6 +47,7 @@ export async function migrate(dialect: SqlDialect): Promise<MigrationReport> {
       (await trx.selectFrom('mlflow_ts_migrations').select('name').execute()).map((r) => r.name),
     );
     for (const migration of ADDITIVE_MIGRATIONS) {
+      if (migration.only && migration.only !== dialect.name) continue;
       for (const statement of migration.statements) await sql.raw(statement).execute(trx);
       if (!done.has(migration.name)) {
         await trx
@@ -57,5 +58,6 @@ export async function migrate(dialect: SqlDialect): Promise<MigrationReport> {
       }
     }
   });
+  await dialect.syncMetricSegments?.();
   return { createdMlflowSchema, alembicVersion: versionRow?.version_num ?? 'unknown', applied };
 }

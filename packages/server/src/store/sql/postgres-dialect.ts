@@ -92,6 +92,13 @@ export class PostgresDialect implements SqlDialect {
       .catch(retryable);
   }
 
+  async deleteRunMetrics(trx: Trx, runIds: readonly string[]): Promise<void> {
+    await trx
+      .deleteFrom('metrics')
+      .where('run_uuid', 'in', [...runIds])
+      .execute();
+  }
+
   async insertMetrics(trx: Trx, rows: readonly MetricRow[]): Promise<void> {
     if (rows.length === 0) return;
     // One statement with six array parameters instead of 6×N scalar ones.

@@ -93,7 +93,8 @@ export class SqlPurgeStore implements PurgeStore {
         .where('destination_type', '=', 'RUN')
         .where('destination_id', 'in', list)
         .execute();
-      for (const table of ['metrics', 'latest_metrics', 'params', 'tags'] as const) {
+      await this.dialect.deleteRunMetrics(trx, list);
+      for (const table of ['latest_metrics', 'params', 'tags'] as const) {
         await trx.deleteFrom(table).where('run_uuid', 'in', list).execute();
       }
       await trx.deleteFrom('runs').where('run_uuid', 'in', list).execute();

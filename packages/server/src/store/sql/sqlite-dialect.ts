@@ -6,6 +6,7 @@ import type { MetricRow, SearchJsonSql, SqlDialect, Trx } from './dialect.ts';
 import { GroupCommitQueue } from './group-commit.ts';
 import type { Database } from './schema.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
+import { groupInHistoryOrder, SqliteMetricSegments } from './sqlite-metric-segments.ts';
 import { sqliteTransactionControl } from './sqlite-transaction-control.ts';
 import { cachingDatabase } from './statement-cache.ts';
 
@@ -126,6 +127,8 @@ export class SqliteDialect implements SqlDialect {
   /** By rows per statement; negative: rows of one run (`INSERT_METRIC_SQL` sharedRun). */
   private readonly insertMetric = new Map<number, BetterSqlite3.Statement>();
   private readonly checkpointer: SqliteCheckpointer | undefined;
+  /** Made on first use: its statements need the tables the migrations create. */
+  private segmentsOfWriter: SqliteMetricSegments | undefined;
 
   constructor(options: SqliteOptions) {
     const synchronous = options.synchronous ?? 'NORMAL';
@@ -184,9 +187,40 @@ export class SqliteDialect implements SqlDialect {
     });
   }
 
-  async insertMetrics(_trx: Trx, rows: readonly MetricRow[]): Promise<void> {
+  /** History segments (sqlite-metric-segments.ts) of the writer connection. */
+  get segments(): SqliteMetricSegments {
+    this.segmentsOfWriter ??= new SqliteMetricSegments(this.writerHandle);
+    return this.segmentsOfWriter;
+  }
+
+  async syncMetricSegments(): Promise<void> {
+    await this.write(async () => {
+      this.segments.sync();
+    });
+  }
+
+  async deleteRunMetrics(trx: Trx, runIds: readonly string[]): Promise<void> {
+    // The mark must hold before the rows go, so that afterwards it can move to the new last row.
+    this.segments.sync();
+    await trx
+      .deleteFrom('metrics')
+      .where('run_uuid', 'in', [...runIds])
+      .execute();
+    await sql`DELETE FROM mlflow_ts_metric_segments WHERE run_uuid IN (${sql.join([...runIds])})`.execute(
+      trx,
+    );
+    this.segments.remark();
+  }
+
+  async insertMetrics(_trx: Trx, input: readonly MetricRow[]): Promise<void> {
     // The hot path of log-batch: prepared statements on the writer handle, which is inside the open
     // transaction of the unit calling us (better-sqlite3 is synchronous, so nothing interleaves).
+    const segments = this.segments;
+    const before = segments.sync();
+    // Each history's points side by side in history order: one segment per history, not an index entry per point.
+    const groups = groupInHistoryOrder(input);
+    const rows = groups.length === 1 ? groups[0]! : groups.flat();
+    let inserted = 0;
     const run = rows[0]?.run_uuid;
     const sharedRun = rows.every((r) => r.run_uuid === run);
     const width = sharedRun ? 5 : 6;
@@ -210,10 +244,10 @@ export class SqliteDialect implements SqlDialect {
         args[tail] = r.step;
         args[tail + 1] = r.is_nan ? 1 : 0;
       }
-      if (sharedRun) stmt.run(args, { run });
-      else stmt.run(args);
+      inserted += (sharedRun ? stmt.run(args, { run }) : stmt.run(args)).changes;
       at += size;
     }
+    segments.record(groups, before, inserted);
   }
 
   metricsJsonArray(rows: RawBuilder<unknown>): RawBuilder<string | null> {

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { MetricRow } from './dialect.ts';
 import { SqliteDialect } from './sqlite-dialect.ts';
+import { SEGMENT_STATEMENTS } from './sqlite-metric-segments.ts';
 
 // The statement shapes of SqliteDialect.insertMetrics: rows of one run (its id bound once) and rows of
 // several runs (bound per row), in chunks; both must store exactly what was given.
@@ -19,6 +20,7 @@ describe('SQLite insertMetrics', () => {
     setup.exec(`CREATE TABLE metrics (key VARCHAR(250) NOT NULL, value FLOAT NOT NULL, timestamp BIGINT NOT NULL,
       run_uuid VARCHAR(32) NOT NULL, step BIGINT DEFAULT '0' NOT NULL, is_nan BOOLEAN DEFAULT '0' NOT NULL,
       CONSTRAINT metric_pk PRIMARY KEY (key, timestamp, step, run_uuid, value, is_nan))`);
+    for (const statement of SEGMENT_STATEMENTS) setup.exec(statement);
     setup.close();
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

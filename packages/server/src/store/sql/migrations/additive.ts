@@ -1,3 +1,5 @@
+import { SEGMENT_STATEMENTS } from '../sqlite-metric-segments.ts';
+
 /**
  * Our additions to MLflow's schema: indexes and tables of our own (prefixed `mlflow_ts_`), each created IF NOT EXISTS so the list can be re-applied
  * at every start (Python MLflow's own migrations may rebuild a table and drop an index it does not know).
@@ -6,6 +8,8 @@
 export interface AdditiveMigration {
   name: string;
   statements: readonly string[];
+  /** Only on this backend (default: both). */
+  only?: 'sqlite' | 'postgres';
 }
 
 export const ADDITIVE_MIGRATIONS: readonly AdditiveMigration[] = [
@@ -72,5 +76,11 @@ export const ADDITIVE_MIGRATIONS: readonly AdditiveMigration[] = [
     statements: [
       'CREATE INDEX IF NOT EXISTS mlflow_ts_latest_metrics_key_nan_value ON latest_metrics (key, is_nan, value, run_uuid)',
     ],
+  },
+  {
+    // Where each metric history lives in the metrics table, by rowid range (sqlite-metric-segments.ts).
+    name: '0006_sqlite_metric_segments',
+    only: 'sqlite',
+    statements: SEGMENT_STATEMENTS,
   },
 ];
