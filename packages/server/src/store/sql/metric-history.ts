@@ -4,19 +4,20 @@ import { sql } from 'kysely';
 import type { MetricStore, Page } from '../tracking-store.ts';
 import type { SqlDialect } from './dialect.ts';
 import { HistoryCache } from './history-cache.ts';
+import { type HistoryPlan, historyRowsOfRuns, planHistory, segmentRows } from './history-source.ts';
 import { toMetric } from './row-mappers.ts';
 import { gapFreeSpans, sampledStepsOfSpans } from './sampled-steps.ts';
 
 /** Rows fetched per round trip when streaming a whole history. */
 const STREAM_CHUNK = 10_000;
 
-const HISTORY_COLUMNS = ['key', 'value', 'timestamp', 'step', 'is_nan'] as const;
-
 interface HistoryPosition {
   step: number;
   timestamp: number;
   value: number;
   is_nan: boolean | number;
+  /** Read through ordered segments: the position's rowid, which then orders the history. */
+  rid?: number;
 }
 
 export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
@@ -35,25 +36,46 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
     this.cache = cacheBytes > 0 ? new HistoryCache(cacheBytes) : undefined;
   }
 
+  /** SQLite: how to read this history now (history-source.ts); PostgreSQL reads the table. */
+  private plan(runId: string, key: string): Promise<HistoryPlan | null> {
+    return this.dialect.name === 'sqlite' ? planHistory(this.dialect, runId, key) : Promise.resolve(null);
+  }
+
   /**
    * The points of one (run, key) in history order, after `after` and up to `until` (inclusive). The order
    * (step, timestamp, value, is_nan) is unique per (run, key) by MLflow's primary key, so it serves as a
-   * keyset; `mlflow_ts_metrics_run_key_step` makes every range an index scan.
+   * keyset. With a plan, rows come through the history segments: already in order when the plan says so
+   * (the keyset is then the rowid), else sorted. Without one, from the table: PostgreSQL through
+   * `mlflow_ts_metrics_run_key_step`, SQLite through the run's rows (`+key`: not every run's rows of the
+   * key by MLflow's primary key).
    */
   private rows(
     runId: string,
     key: string,
-    range: { after?: HistoryPosition; until?: HistoryPosition; limit?: number; offset?: number } = {},
+    range: { after?: HistoryPosition; until?: HistoryPosition; limit?: number; offset?: number },
+    plan: HistoryPlan | null,
   ) {
-    const position = (p: HistoryPosition) =>
+    const tuple = (p: HistoryPosition) =>
       sql`(${p.step}, ${p.timestamp}, ${p.value}, ${this.dialect.bool(Boolean(p.is_nan))})`;
-    return sql`SELECT key, value, timestamp, step, is_nan FROM metrics
-      WHERE run_uuid = ${runId} AND key = ${key}
-      ${range.after ? sql`AND (step, timestamp, value, is_nan) > ${position(range.after)}` : sql``}
-      ${range.until ? sql`AND (step, timestamp, value, is_nan) <= ${position(range.until)}` : sql``}
-      ORDER BY step, timestamp, value, is_nan
-      ${range.limit !== undefined ? sql`LIMIT ${sql.lit(Math.trunc(range.limit))}` : sql``}
-      ${range.offset ? sql`OFFSET ${sql.lit(Math.trunc(range.offset))}` : sql``}`;
+    const tail = sql`${range.limit !== undefined ? sql`LIMIT ${sql.lit(Math.trunc(range.limit))}` : sql``}
+      ${range.offset ? sql`${range.limit === undefined ? sql`LIMIT -1` : sql``} OFFSET ${sql.lit(Math.trunc(range.offset))}` : sql``}`;
+    if (plan?.ordered) {
+      const rid = (p: HistoryPosition) => sql.lit(Math.trunc(p.rid ?? 0));
+      return sql`${segmentRows(runId, key, plan.maxRowid, sql`m.key, m.value, m.timestamp, m.step, m.is_nan, m.rowid AS rid`)}
+        ${range.after ? sql`AND m.rowid > ${rid(range.after)}` : sql``}
+        ${range.until ? sql`AND m.rowid <= ${rid(range.until)}` : sql``}
+        ORDER BY s.lo, m.rowid ${tail}`;
+    }
+    const where = sql`${range.after ? sql`AND (m.step, m.timestamp, m.value, m.is_nan) > ${tuple(range.after)}` : sql``}
+      ${range.until ? sql`AND (m.step, m.timestamp, m.value, m.is_nan) <= ${tuple(range.until)}` : sql``}`;
+    const order = sql`ORDER BY m.step, m.timestamp, m.value, m.is_nan`;
+    if (plan) {
+      return sql`${segmentRows(runId, key, plan.maxRowid, sql`m.key, m.value, m.timestamp, m.step, m.is_nan`)}
+        ${where} ${order} ${tail}`;
+    }
+    const keyTerm = this.dialect.name === 'sqlite' ? sql`+m.key = ${key}` : sql`m.key = ${key}`;
+    return sql`SELECT m.key, m.value, m.timestamp, m.step, m.is_nan FROM metrics m
+      WHERE m.run_uuid = ${runId} AND ${keyTerm} ${where} ${order} ${tail}`;
   }
 
   private async json(rows: ReturnType<SqlMetricHistory['rows']>): Promise<string | null> {
@@ -63,16 +85,16 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
   }
 
   /** The position of the point `offset` places after `after`, if there is one. */
-  private async positionAt(runId: string, key: string, after: HistoryPosition | undefined, offset: number) {
-    const result = await sql<HistoryPosition>`SELECT step, timestamp, value, is_nan FROM (${this.rows(
-      runId,
-      key,
-      {
-        after,
-        limit: 1,
-        offset,
-      },
-    )}) AS p`.execute(this.dialect.db);
+  private async positionAt(
+    runId: string,
+    key: string,
+    after: HistoryPosition | undefined,
+    offset: number,
+    plan: HistoryPlan | null,
+  ) {
+    const result = await sql<HistoryPosition>`SELECT step, timestamp, value, is_nan${
+      plan?.ordered ? sql`, rid` : sql``
+    } FROM (${this.rows(runId, key, { after, limit: 1, offset }, plan)}) AS p`.execute(this.dialect.db);
     return result.rows[0];
   }
 
@@ -82,9 +104,13 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
     offset: number,
     limit: number,
   ): Promise<{ json: string | null; nextOffset?: number }> {
-    const json = await this.json(this.rows(runId, key, { limit, offset }));
+    const plan = await this.plan(runId, key);
+    const json = await this.json(this.rows(runId, key, { limit, offset }, plan));
     const more =
-      json !== null && (await this.positionAt(runId, key, undefined, offset + limit)) !== undefined;
+      json !== null &&
+      (plan
+        ? offset + limit < plan.count
+        : (await this.positionAt(runId, key, undefined, offset + limit, plan)) !== undefined);
     return { json, nextOffset: more ? offset + limit : undefined };
   }
 
@@ -104,14 +130,16 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
    * points written meanwhile are neither lost nor repeated.
    */
   async *streamMetricHistoryJson(runId: string, key: string): AsyncIterable<string | Uint8Array> {
+    const plan = await this.plan(runId, key);
     const cache = this.cache;
     if (!cache) {
-      yield* this.readHistoryJson(runId, key);
+      yield* this.readHistoryJson(runId, key, plan);
       return;
     }
     // Counted before reading: a point written in between makes the next count differ from the one
-    // stored with these chunks, so the entry can be stale-safe but never wrongly fresh.
-    const count = await this.countPoints(runId, key);
+    // stored with these chunks, so the entry can be stale-safe but never wrongly fresh. Read through a
+    // plan, the chunks hold exactly the points it counted.
+    const count = plan ? plan.count : await this.countPoints(runId, key);
     const cached = cache.get(runId, key, count);
     if (cached) {
       yield* cached;
@@ -119,7 +147,7 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
     }
     let chunks: Uint8Array[] | undefined = count >= HistoryCache.MIN_POINTS ? [] : undefined;
     let size = 0;
-    for await (const chunk of this.readHistoryJson(runId, key)) {
+    for await (const chunk of this.readHistoryJson(runId, key, plan)) {
       size += chunk.length;
       // Too big to keep: stop holding the pieces sent, the history streams through as before.
       if (size > cache.maxEntryBytes) chunks = undefined;
@@ -136,16 +164,22 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
   }
 
   private async countPoints(runId: string, key: string): Promise<number> {
+    const keyTerm = this.dialect.name === 'sqlite' ? sql`+key = ${key}` : sql`key = ${key}`;
     const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM metrics
-      WHERE run_uuid = ${runId} AND key = ${key}`.execute(this.dialect.db);
+      WHERE run_uuid = ${runId} AND ${keyTerm}`.execute(this.dialect.db);
     return Number(rows[0]?.n ?? 0);
   }
 
-  private async *readHistoryJson(runId: string, key: string): AsyncIterable<string> {
+  private async *readHistoryJson(
+    runId: string,
+    key: string,
+    plan: HistoryPlan | null,
+  ): AsyncIterable<string> {
+    if (plan?.count === 0) return;
     let after: HistoryPosition | undefined;
     for (;;) {
-      const until = await this.positionAt(runId, key, after, STREAM_CHUNK - 1);
-      const json = await this.json(this.rows(runId, key, { after, until }));
+      const until = await this.positionAt(runId, key, after, STREAM_CHUNK - 1, plan);
+      const json = await this.json(this.rows(runId, key, { after, until }, plan));
       if (json === null) return;
       yield json;
       if (!until) return;
@@ -166,11 +200,11 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
   }): Promise<MetricWithRunId[]> {
     const { runIds, key, maxResults } = query;
     if (runIds.length === 0) return [];
-    const ids = sql.join(runIds);
-    const range =
+    const steps =
       query.startStep !== undefined && query.endStep !== undefined
-        ? sql`AND step >= ${query.startStep} AND step <= ${query.endStep}`
-        : sql``;
+        ? { start: query.startStep, end: query.endStep }
+        : undefined;
+    const history = historyRowsOfRuns(this.dialect, runIds, key, steps);
     // Literals, not parameters: better-sqlite3 binds numbers as REAL, which would turn the integer
     // division below into a float one. Both are integers we computed, never user text.
     const m = sql.lit(Math.max(Math.trunc(maxResults), 2) - 1);
@@ -184,7 +218,7 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
           sampledStepsOfSpans(spans, maxResults).map((s) => sql`(${sql.lit(s)})`),
         )}),`
       : sql`in_range AS (
-        SELECT run_uuid, step FROM metrics WHERE key = ${key} AND run_uuid IN (${ids}) ${range}
+        SELECT run_uuid, step FROM (${history}) AS h
       ),
       distinct_steps AS (SELECT DISTINCT step FROM in_range),
       numbered AS (
@@ -209,8 +243,8 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
       points AS (
         SELECT run_uuid, key, value, timestamp, step, is_nan,
                ROW_NUMBER() OVER (PARTITION BY run_uuid ORDER BY step, timestamp, value) AS n
-        FROM metrics
-        WHERE key = ${key} AND run_uuid IN (${ids}) ${range} AND step IN (SELECT step FROM sampled)
+        FROM (${history}) AS h
+        WHERE step IN (SELECT step FROM sampled)
       )
       SELECT run_uuid, key, value, timestamp, step, is_nan FROM points
       WHERE n <= ${LIMITS.bulkMaxPointsPerRun}
@@ -221,16 +255,14 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
   async getMetricHistoryBulk(runIds: string[], key: string, maxResults: number): Promise<MetricWithRunId[]> {
     const out: MetricWithRunId[] = [];
     for (const runId of [...runIds].sort()) {
-      const rows = await this.dialect.db
-        .selectFrom('metrics')
-        .select(HISTORY_COLUMNS)
-        .where('run_uuid', '=', runId)
-        .where('key', '=', key)
-        .orderBy('timestamp')
-        .orderBy('step')
-        .orderBy('value')
-        .limit(maxResults)
-        .execute();
+      const { rows } = await sql<{
+        key: string;
+        value: number;
+        timestamp: number;
+        step: number;
+        is_nan: boolean | number;
+      }>`SELECT key, value, timestamp, step, is_nan FROM (${historyRowsOfRuns(this.dialect, [runId], key)}) AS h
+        ORDER BY timestamp, step, value LIMIT ${sql.lit(Math.trunc(maxResults))}`.execute(this.dialect.db);
       for (const r of rows) out.push({ ...toMetric(r), run_id: runId });
     }
     return out;

@@ -5,12 +5,12 @@
  * The general query numbers every distinct step in range with window functions, which costs ~1 s for a
  * million-step history on SQLite. When each run's steps are consecutive, the distinct steps of all runs
  * are a union of integer intervals, so the i-th distinct step is arithmetic and the sample can be computed
- * here from each run's (first, last, count of distinct steps) — one index-ordered scan per run, no sort
- * and no window. The chosen steps are exactly those the general query would choose; runs with gaps in
+ * here from each run's (first, last, count of distinct steps) — one scan per run, no window. The chosen steps are exactly those the general query would choose; runs with gaps in
  * their steps fall back to it.
  */
 import { sql } from 'kysely';
 import type { SqlDialect } from './dialect.ts';
+import { historyRowsOfRuns } from './history-source.ts';
 
 export interface StepSpan {
   lo: number;
@@ -79,17 +79,15 @@ export async function gapFreeSpans(
   key: string,
   range: { startStep?: number; endStep?: number },
 ): Promise<StepSpan[] | null> {
-  const inRange =
+  const steps =
     range.startStep !== undefined && range.endStep !== undefined
-      ? sql`AND step >= ${range.startStep} AND step <= ${range.endStep}`
-      : sql``;
+      ? { start: range.startStep, end: range.endStep }
+      : undefined;
   const spans: StepSpan[] = [];
   for (const runId of runIds) {
-    // DISTINCT over the (run_uuid, key, step, …) index prefix walks the index in order: no sort.
     const { rows } = await sql<{ lo: unknown; hi: unknown; c: unknown }>`
-      SELECT MIN(step) AS lo, MAX(step) AS hi, COUNT(*) AS c FROM (
-        SELECT DISTINCT step FROM metrics WHERE run_uuid = ${runId} AND key = ${key} ${inRange}
-      ) AS s`.execute(dialect.db);
+      SELECT MIN(step) AS lo, MAX(step) AS hi, COUNT(DISTINCT step) AS c
+      FROM (${historyRowsOfRuns(dialect, [runId], key, steps)}) AS h`.execute(dialect.db);
     const row = rows[0];
     // PostgreSQL returns BIGINT aggregates as strings.
     const c = Number(row?.c ?? 0);

@@ -4,6 +4,7 @@ import { MlflowError } from '../../core/mlflow-error.ts';
 import type { WriteLock } from '../../write-thread/write-lock.ts';
 import type { MetricRow, SearchJsonSql, SqlDialect, Trx } from './dialect.ts';
 import { GroupCommitQueue } from './group-commit.ts';
+import { SEGMENTS_HOLD } from './history-source.ts';
 import type { Database } from './schema.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { groupInHistoryOrder, SqliteMetricSegments } from './sqlite-metric-segments.ts';
@@ -36,6 +37,8 @@ export interface SqliteOptions {
   checkpointThread?: boolean;
   /** Taken around every transaction, shared with the process's other writer connection (write-lock.ts). */
   writeLock?: WriteLock;
+  /** How often the main connection looks for metric rows another writer added (default 5 s; 0: never). */
+  segmentWatchMs?: number;
   /** The writer connection alone, for a thread that only writes (batch-writer.ts). */
   writerOnly?: boolean;
   /**
@@ -44,6 +47,9 @@ export interface SqliteOptions {
    */
   foreignKeys?: boolean;
 }
+
+/** How often the main connection looks for metric rows another writer added (catchUpOtherWriters). */
+const SEGMENT_WATCH_MS = 5_000;
 
 /** Pages of WAL after which a commit checkpoints by itself (SQLite's `wal_autocheckpoint`). */
 const AUTOCHECKPOINT_PAGES = 10_000;
@@ -129,10 +135,16 @@ export class SqliteDialect implements SqlDialect {
   private readonly checkpointer: SqliteCheckpointer | undefined;
   /** Made on first use: its statements need the tables the migrations create. */
   private segmentsOfWriter: SqliteMetricSegments | undefined;
+  /** The main connection pair (not a read or write thread's) looks for other writers' metric rows. */
+  private readonly watchesSegments: boolean;
+  private readonly segmentWatchMs: number;
+  private segmentWatch: NodeJS.Timeout | undefined;
 
   constructor(options: SqliteOptions) {
     const synchronous = options.synchronous ?? 'NORMAL';
     const busy = options.busyTimeoutMs ?? 10_000;
+    this.watchesSegments = !options.readOnly && !options.writerOnly;
+    this.segmentWatchMs = options.segmentWatchMs ?? SEGMENT_WATCH_MS;
     const mmap = options.mmapBytes ?? 1 << 30;
     this.writerHandle = openHandle(
       options.path,
@@ -197,6 +209,23 @@ export class SqliteDialect implements SqlDialect {
     await this.write(async () => {
       this.segments.sync();
     });
+    if (this.watchesSegments && this.segmentWatchMs > 0 && !this.segmentWatch) {
+      this.segmentWatch = setInterval(() => void this.catchUpOtherWriters(), this.segmentWatchMs);
+      this.segmentWatch.unref();
+    }
+  }
+
+  /**
+   * Metric rows another process wrote (Python MLflow on the same file) are segmented by our next write;
+   * until then histories are read the slower way. Without writes of ours, this brings them in.
+   */
+  private async catchUpOtherWriters(): Promise<void> {
+    try {
+      const { rows } = await sql<{ ok: number }>`SELECT ${SEGMENTS_HOLD} AS ok`.execute(this.db);
+      if (rows[0]?.ok === 0) await this.syncMetricSegments();
+    } catch {
+      // Closing, or the database busy past busy_timeout: the next round tries again.
+    }
   }
 
   async deleteRunMetrics(trx: Trx, runIds: readonly string[]): Promise<void> {
@@ -219,8 +248,9 @@ export class SqliteDialect implements SqlDialect {
     const before = segments.sync();
     // Each history's points side by side in history order: one segment per history, not an index entry per point.
     const groups = groupInHistoryOrder(input);
-    const rows = groups.length === 1 ? groups[0]! : groups.flat();
+    const rows = groups.rows;
     let inserted = 0;
+    let lastRowid = 0;
     const run = rows[0]?.run_uuid;
     const sharedRun = rows.every((r) => r.run_uuid === run);
     const width = sharedRun ? 5 : 6;
@@ -244,10 +274,12 @@ export class SqliteDialect implements SqlDialect {
         args[tail] = r.step;
         args[tail + 1] = r.is_nan ? 1 : 0;
       }
-      inserted += (sharedRun ? stmt.run(args, { run }) : stmt.run(args)).changes;
+      const info = sharedRun ? stmt.run(args, { run }) : stmt.run(args);
+      inserted += info.changes;
+      if (info.changes > 0) lastRowid = Number(info.lastInsertRowid);
       at += size;
     }
-    segments.record(groups, before, inserted);
+    segments.record(groups, before, inserted, lastRowid);
   }
 
   metricsJsonArray(rows: RawBuilder<unknown>): RawBuilder<string | null> {
@@ -290,6 +322,7 @@ export class SqliteDialect implements SqlDialect {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.segmentWatch);
     await this.checkpointer?.close();
     await this.db.destroy();
     if (this.db !== this.writer) await this.writer.destroy();

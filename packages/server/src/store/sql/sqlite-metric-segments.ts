@@ -51,6 +51,12 @@ export const SEGMENT_STATEMENTS: readonly string[] = [
     schema_version INTEGER NOT NULL)`,
 ];
 
+/** Segments per INSERT statement (10 columns each: well under SQLite's 32,766 parameters). */
+const INSERT_CHUNK = 64;
+
+/** Histories whose last segment a writer connection keeps in memory. */
+const MAX_CACHED_SEGMENTS = 100_000;
+
 /** Rows read at a time when segmenting rows already in the table. */
 const READ_CHUNK = 10_000;
 
@@ -109,26 +115,72 @@ export function compareHistory(
   );
 }
 
-/** Orders a request's rows for insertion: grouped by (run, key) in order of appearance, each group in history order. */
-export function groupInHistoryOrder(rows: readonly MetricRow[]): MetricRow[][] {
-  const groups = new Map<string, MetricRow[]>();
+/**
+ * A request's rows in insertion order: grouped by (run, key), each group in history order. `starts` holds
+ * each group's first index in `rows`, then `rows.length`.
+ */
+export interface GroupedRows {
+  rows: readonly MetricRow[];
+  starts: number[];
+}
+
+/**
+ * Orders a request's rows for insertion (GroupedRows). Rows that already come so — a training loop's
+ * flush of key after key, steps ascending — are used as they are, in one pass.
+ */
+export function groupInHistoryOrder(rows: readonly MetricRow[]): GroupedRows {
+  const starts: number[] = [];
+  const seen = new Map<string, Set<string>>();
+  let inPlace = true;
+  for (let i = 0; i < rows.length && inPlace; i++) {
+    const r = rows[i]!;
+    const p = rows[i - 1];
+    if (p && p.run_uuid === r.run_uuid && p.key === r.key) {
+      inPlace = compareHistory(p, r) <= 0;
+      continue;
+    }
+    // A group starts: it must be one not met before.
+    let keys = seen.get(r.run_uuid);
+    if (!keys) {
+      keys = new Set();
+      seen.set(r.run_uuid, keys);
+    }
+    inPlace = !keys.has(r.key);
+    keys.add(r.key);
+    starts.push(i);
+  }
+  if (inPlace) {
+    starts.push(rows.length);
+    return { rows, starts };
+  }
+  // By run, then by key: the rows' own strings as map keys, no id string built per row.
+  const byRun = new Map<string, Map<string, MetricRow[]>>();
+  const groups: MetricRow[][] = [];
   for (const r of rows) {
-    const id = `${r.run_uuid}\u0000${r.key}`;
-    let g = groups.get(id);
+    let byKey = byRun.get(r.run_uuid);
+    if (!byKey) {
+      byKey = new Map();
+      byRun.set(r.run_uuid, byKey);
+    }
+    let g = byKey.get(r.key);
     if (!g) {
       g = [];
-      groups.set(id, g);
+      byKey.set(r.key, g);
+      groups.push(g);
     }
     g.push(r);
   }
-  const out = [...groups.values()];
-  for (const g of out) {
-    // A training loop's points come in order already: check before sorting.
+  const out: MetricRow[] = [];
+  const groupStarts: number[] = [];
+  for (const g of groups) {
     let sorted = true;
     for (let i = 1; i < g.length && sorted; i++) sorted = compareHistory(g[i - 1]!, g[i]!) <= 0;
     if (!sorted) g.sort(compareHistory);
+    groupStarts.push(out.length);
+    for (const r of g) out.push(r);
   }
-  return out;
+  groupStarts.push(out.length);
+  return { rows: out, starts: groupStarts };
 }
 
 /** Builds segments from rows met in rowid order (catch-up, rebuild, a request whose rows were partly ignored). */
@@ -188,6 +240,17 @@ function strip(s: Segment & { last?: unknown }): Segment {
  */
 export class SqliteMetricSegments {
   private readonly stmts: ReturnType<SqliteMetricSegments['prepare']>;
+  /**
+   * Each history's last segment as this connection last wrote or read it, by run then key: valid only
+   * while every metric row since was written by this connection (`markedRowid`), so the segment lookup of
+   * every log-batch group is not a query. Cleared when anything else wrote, or when it grows too large.
+   */
+  private readonly lastSegments = new Map<string, Map<string, Segment>>();
+  private lastSegmentCount = 0;
+  /** The rowid this connection last marked; another writer's rows move the mark away from it. */
+  private markedRowid = -1;
+  /** Multi-row segment INSERTs by row count. */
+  private readonly insertMany = new Map<number, BetterSqlite3.Statement>();
   /** Catch-ups and rebuilds done, for tests and diagnostics. */
   readonly stats = { catchUps: 0, rebuilds: 0 };
 
@@ -236,6 +299,7 @@ export class SqliteMetricSegments {
   }
 
   private writeMark(last: LastRow | undefined): void {
+    this.markedRowid = last?.rowid ?? 0;
     this.stmts.setMark.run(
       last?.rowid ?? 0,
       last?.run_uuid ?? null,
@@ -255,6 +319,9 @@ export class SqliteMetricSegments {
     const mark = this.stmts.mark.get();
     const last = this.stmts.lastRow.get();
     const schema = this.schemaVersion();
+    if (!mark || mark.last_rowid !== this.markedRowid || this.lastSegmentCount > MAX_CACHED_SEGMENTS) {
+      this.forgetCached();
+    }
     if (mark && mark.schema_version === schema) {
       if (sameRow(mark, last)) return last?.rowid ?? 0;
       // Rows appended after the marked one, which is still there as it was: segment just those.
@@ -278,7 +345,14 @@ export class SqliteMetricSegments {
     this.writeMark(this.stmts.lastRow.get());
   }
 
+  private forgetCached(): void {
+    this.lastSegments.clear();
+    this.lastSegmentCount = 0;
+  }
+
   private segmentRowsAfter(rowid: number): void {
+    // Segments made here are not remembered: the cache must not hold an older last segment.
+    this.forgetCached();
     // In chunks: the connection cannot write while a statement iterates on it.
     const done: Segment[] = [];
     const builder = new SegmentBuilder((s) => done.push(s));
@@ -294,41 +368,58 @@ export class SqliteMetricSegments {
   }
 
   /**
-   * Records the rows just inserted after rowid `before`: `groups` as they were inserted (groupInHistoryOrder),
-   * `inserted` of their rows actually stored (the rest were points already there).
+   * Records the rows just inserted after rowid `before` (`grouped` as they were inserted), of which
+   * `inserted` were stored (the rest were points already there); `lastRowid` is the rowid the last
+   * stored row got.
    */
-  record(groups: readonly MetricRow[][], before: number, inserted: number): void {
+  record(grouped: GroupedRows, before: number, inserted: number, lastRowid: number): void {
     if (inserted === 0) return;
-    const total = groups.reduce((n, g) => n + g.length, 0);
-    const last = this.stmts.lastRow.get();
-    if (!last || last.rowid !== before + inserted) {
-      // Not the rowids the table hands out when it appends (max + 1): let the next sync rebuild.
+    // Until the mark is written, the remembered segments may be ahead of the database (a statement below
+    // failing rolls the unit back): a mark that no longer matches makes the next sync forget them.
+    this.markedRowid = -1;
+    const { rows, starts } = grouped;
+    if (lastRowid !== before + inserted) {
+      // Not the rowids the table hands out when it appends (max + 1): rebuild from the table.
       this.rebuild();
       return;
     }
-    if (inserted < total) {
+    if (inserted < rows.length) {
       // Some points were already stored, so which rowid each row got is not known: read them back.
       this.segmentRowsAfter(before);
-    } else {
-      let lo = before + 1;
-      for (const g of groups) {
-        this.recordGroup(g, lo);
-        lo += g.length;
-      }
+      this.writeMark(this.stmts.lastRow.get());
+      return;
     }
-    this.writeMark(last);
+    const fresh: Segment[] = [];
+    for (let i = 0; i + 1 < starts.length; i++) {
+      const s = this.segmentOf(rows, starts[i]!, starts[i + 1]!, before + 1 + starts[i]!);
+      if (s) fresh.push(s);
+    }
+    this.insertSegments(fresh);
+    const last = rows[rows.length - 1]!;
+    this.writeMark({
+      rowid: lastRowid,
+      run_uuid: last.run_uuid,
+      key: last.key,
+      step: last.step,
+      timestamp: last.timestamp,
+      value: last.value,
+    });
   }
 
-  /** A group's rows at rowids lo…lo+length−1, in history order: extends the history's last segment when it can. */
-  private recordGroup(g: readonly MetricRow[], lo: number): void {
-    const first = g[0]!;
-    const lastRow = g[g.length - 1]!;
-    const hi = lo + g.length - 1;
-    const prev = this.stmts.latest.get(first.run_uuid, first.key);
+  /**
+   * The segment for rows[from, to) stored at rowids lo…: extends the history's last segment instead (and
+   * returns nothing) when the rows continue it in order within DENSITY.
+   */
+  private segmentOf(rows: readonly MetricRow[], from: number, to: number, lo: number): Segment | undefined {
+    const first = rows[from]!;
+    const lastRow = rows[to - 1]!;
+    const n = to - from;
+    const hi = lo + n - 1;
+    const prev = this.latestSegment(first.run_uuid, first.key);
     if (
       prev &&
       prev.ordered === 1 &&
-      (prev.n + g.length) * DENSITY >= hi - prev.lo + 1 &&
+      (prev.n + n) * DENSITY >= hi - prev.lo + 1 &&
       (first.step > prev.last_step ||
         (first.step === prev.last_step && first.timestamp > prev.last_timestamp))
     ) {
@@ -337,18 +428,22 @@ export class SqliteMetricSegments {
         key: prev.key,
         lo: prev.lo,
         hi,
-        n: prev.n + g.length,
+        n: prev.n + n,
         last_step: lastRow.step,
         last_timestamp: lastRow.timestamp,
       });
-      return;
+      prev.hi = hi;
+      prev.n += n;
+      prev.last_step = lastRow.step;
+      prev.last_timestamp = lastRow.timestamp;
+      return undefined;
     }
-    this.stmts.insert.run({
+    return this.remember({
       run_uuid: first.run_uuid,
       key: first.key,
       lo,
       hi,
-      n: g.length,
+      n,
       first_step: first.step,
       first_timestamp: first.timestamp,
       last_step: lastRow.step,
@@ -357,8 +452,58 @@ export class SqliteMetricSegments {
     });
   }
 
+  private latestSegment(run: string, key: string): Segment | undefined {
+    const cached = this.lastSegments.get(run)?.get(key);
+    if (cached) return cached;
+    const found = this.stmts.latest.get(run, key);
+    return found ? this.remember(found) : undefined;
+  }
+
+  private remember(s: Segment): Segment {
+    let byKey = this.lastSegments.get(s.run_uuid);
+    if (!byKey) {
+      byKey = new Map();
+      this.lastSegments.set(s.run_uuid, byKey);
+    }
+    if (!byKey.has(s.key)) this.lastSegmentCount++;
+    byKey.set(s.key, s);
+    return s;
+  }
+
+  /** One multi-row INSERT per (up to) INSERT_CHUNK segments. */
+  private insertSegments(segments: readonly Segment[]): void {
+    for (let at = 0; at < segments.length; at += INSERT_CHUNK) {
+      const part = segments.slice(at, at + INSERT_CHUNK);
+      let stmt = this.insertMany.get(part.length);
+      if (!stmt) {
+        stmt = this.handle.prepare(
+          `INSERT INTO ${SEGMENTS_TABLE} (run_uuid, key, lo, hi, n, first_step, first_timestamp, last_step, last_timestamp, ordered)
+           VALUES ${Array(part.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        );
+        this.insertMany.set(part.length, stmt);
+      }
+      const args: unknown[] = [];
+      for (const s of part) {
+        args.push(
+          s.run_uuid,
+          s.key,
+          s.lo,
+          s.hi,
+          s.n,
+          s.first_step,
+          s.first_timestamp,
+          s.last_step,
+          s.last_timestamp,
+          s.ordered,
+        );
+      }
+      stmt.run(args);
+    }
+  }
+
   /** After rows were deleted by us (runs purged, their segments with them): the mark moves to the new last row. */
   remark(): void {
+    this.forgetCached();
     this.writeMark(this.stmts.lastRow.get());
   }
 }
