@@ -178,7 +178,16 @@ describe('SQLite metric history segments', () => {
   });
 
   it('stays exact through a random mix of our writes, other writers, purges and duplicates', async () => {
-    const { dialect, other } = await open('random.db');
+    const { dialect: main, other } = await open('random.db');
+    // The server's two writer connections (main thread and write thread), each with its own remembered segments.
+    const thread = new SqliteDialect({
+      path: join(dir, 'random.db'),
+      writerOnly: true,
+      foreignKeys: false,
+      checkpointThread: false,
+    });
+    const writers = [main, thread];
+    const dialect = main;
     const next = random(20261208);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
     const runs = ['r0', 'r1', 'r2', 'r3'];
@@ -188,7 +197,7 @@ describe('SQLite metric history segments', () => {
       'INSERT OR IGNORE INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)',
     );
     try {
-      for (let op = 0; op < 300; op++) {
+      for (let op = 0; op < 600; op++) {
         const r = next();
         const run = pick(runs);
         if (r < 0.6) {
@@ -203,13 +212,14 @@ describe('SQLite metric history segments', () => {
             steps.set(id, Math.max(last, step));
             rows.push({ ...point(run, key, step, 1_000 + Math.floor(next() * 5)), is_nan: next() < 0.05 });
           }
-          await insert(dialect, rows);
+          await insert(pick(writers), rows);
         } else if (r < 0.85) {
           for (let i = 0, n = 1 + Math.floor(next() * 30); i < n; i++) {
             foreign.run(pick(keys), next(), 1_000, run, Math.floor(next() * 50), 0);
           }
         } else if (r < 0.92) {
-          await dialect.write((trx) => dialect.deleteRunMetrics(trx, [run]));
+          const w = pick(writers);
+          await w.write((trx) => w.deleteRunMetrics(trx, [run]));
         } else {
           other
             .prepare(
@@ -224,10 +234,11 @@ describe('SQLite metric history segments', () => {
       }
       await dialect.syncMetricSegments();
       assertExact(other);
-      assert.ok(dialect.segments.stats.catchUps > 0);
+      assert.ok(main.segments.stats.catchUps + thread.segments.stats.catchUps > 0);
     } finally {
       other.close();
-      await dialect.close();
+      await thread.close();
+      await main.close();
     }
   });
 });

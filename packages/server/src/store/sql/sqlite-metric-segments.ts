@@ -242,13 +242,16 @@ export class SqliteMetricSegments {
   private readonly stmts: ReturnType<SqliteMetricSegments['prepare']>;
   /**
    * Each history's last segment as this connection last wrote or read it, by run then key: valid only
-   * while every metric row since was written by this connection (`markedRowid`), so the segment lookup of
+   * while every metric row since was written by this connection (`marked`), so the segment lookup of
    * every log-batch group is not a query. Cleared when anything else wrote, or when it grows too large.
    */
   private readonly lastSegments = new Map<string, Map<string, Segment>>();
   private lastSegmentCount = 0;
-  /** The rowid this connection last marked; another writer's rows move the mark away from it. */
-  private markedRowid = -1;
+  /**
+   * The row this connection last marked (null: none, or a write of ours under way); another writer's
+   * rows move the mark away from it.
+   */
+  private marked: LastRow | undefined | null = null;
   /** Multi-row segment INSERTs by row count. */
   private readonly insertMany = new Map<number, BetterSqlite3.Statement>();
   /** Catch-ups and rebuilds done, for tests and diagnostics. */
@@ -299,7 +302,7 @@ export class SqliteMetricSegments {
   }
 
   private writeMark(last: LastRow | undefined): void {
-    this.markedRowid = last?.rowid ?? 0;
+    this.marked = last;
     this.stmts.setMark.run(
       last?.rowid ?? 0,
       last?.run_uuid ?? null,
@@ -319,7 +322,12 @@ export class SqliteMetricSegments {
     const mark = this.stmts.mark.get();
     const last = this.stmts.lastRow.get();
     const schema = this.schemaVersion();
-    if (!mark || mark.last_rowid !== this.markedRowid || this.lastSegmentCount > MAX_CACHED_SEGMENTS) {
+    if (
+      !mark ||
+      this.marked === null ||
+      !sameRow(mark, this.marked) ||
+      this.lastSegmentCount > MAX_CACHED_SEGMENTS
+    ) {
       this.forgetCached();
     }
     if (mark && mark.schema_version === schema) {
@@ -376,7 +384,7 @@ export class SqliteMetricSegments {
     if (inserted === 0) return;
     // Until the mark is written, the remembered segments may be ahead of the database (a statement below
     // failing rolls the unit back): a mark that no longer matches makes the next sync forget them.
-    this.markedRowid = -1;
+    this.marked = null;
     const { rows, starts } = grouped;
     if (lastRowid !== before + inserted) {
       // Not the rowids the table hands out when it appends (max + 1): rebuild from the table.
