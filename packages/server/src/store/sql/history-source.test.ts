@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { MetricRow } from './dialect.ts';
-import { historyRowsOfRuns, planHistory, segmentRows } from './history-source.ts';
+import { historyRowsOfRuns, planHistory, rowidChunks, segmentRows } from './history-source.ts';
 import { SqlMetricHistory } from './metric-history.ts';
 import { migrate } from './migrate.ts';
 import { SqliteDialect } from './sqlite-dialect.ts';
@@ -203,5 +203,23 @@ describe('SQLite history reads through segments', () => {
     );
     assert.match(many, /SEARCH m USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/);
     assert.match(many, /SEARCH t USING INDEX index_metrics_run_uuid/);
+  });
+
+  it('an ordered history is read in rowid chunks of bounded size, a long segment split', () => {
+    const plan = {
+      count: 30,
+      maxRowid: 104,
+      ordered: true,
+      segments: [
+        { lo: 1, hi: 25, n: 25 },
+        { lo: 100, hi: 104, n: 5 },
+      ],
+    };
+    assert.deepEqual(rowidChunks(plan, 10), [
+      { from: 1, to: 10 },
+      { from: 11, to: 20 },
+      { from: 21, to: 104 },
+    ]);
+    assert.deepEqual(rowidChunks({ ...plan, segments: [] }, 10), []);
   });
 });

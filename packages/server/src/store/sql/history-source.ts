@@ -33,6 +33,8 @@ export interface PlannedSegment {
  */
 export interface HistoryPlan {
   count: number;
+  /** The segments, by rowid. */
+  segments: { lo: number; hi: number; n: number }[];
   /** The last rowid any segment reached when planned: rows written later are not part of this read. */
   maxRowid: number;
   ordered: boolean;
@@ -53,9 +55,11 @@ export async function planHistory(
   let maxRowid = 0;
   let ordered = true;
   let prev: PlannedSegment | undefined;
+  const segments: HistoryPlan['segments'] = [];
   for (const r of rows) {
     if (r.lo === null || r.lo === undefined) continue;
     const s = r as PlannedSegment;
+    segments.push({ lo: s.lo, hi: s.hi, n: s.n });
     count += s.n;
     maxRowid = Math.max(maxRowid, s.hi);
     if (
@@ -70,7 +74,30 @@ export async function planHistory(
     }
     prev = s;
   }
-  return { count, maxRowid, ordered };
+  return { count, segments, maxRowid, ordered };
+}
+
+/**
+ * Rowid intervals that together cover the plan's segments in order, each spanning at most `rows` rows of the
+ * table (so at most that many points): the chunks an ordered history is read in.
+ */
+export function rowidChunks(plan: HistoryPlan, rows: number): { from: number; to: number }[] {
+  const chunks: { from: number; to: number }[] = [];
+  let open: { from: number; to: number; size: number } | undefined;
+  for (const s of plan.segments) {
+    for (let lo = s.lo; lo <= s.hi; ) {
+      if (!open || open.size >= rows) {
+        if (open) chunks.push({ from: open.from, to: open.to });
+        open = { from: lo, to: lo, size: 0 };
+      }
+      const take = Math.min(s.hi - lo + 1, rows - open.size);
+      open.to = lo + take - 1;
+      open.size += take;
+      lo += take;
+    }
+  }
+  if (open) chunks.push({ from: open.from, to: open.to });
+  return chunks;
 }
 
 /**
@@ -111,12 +138,16 @@ export function historyRowsOfRuns(
   const segmentSteps = steps
     ? sql`AND s.last_step >= ${steps.start} AND s.first_step <= ${steps.end}`
     : sql``;
+  // The choice is a one-row table joined first: SQLite then tests it once, before the loop over rows
+  // (a scalar subquery in WHERE is tested per row, after the table path's scan was done).
   // `+t.key`: the run's rows by index_metrics_run_uuid, not every run's rows of the key by the primary key.
   return sql`SELECT m.run_uuid, m.key, m.value, m.timestamp, m.step, m.is_nan
-      FROM ${sql.table(SEGMENTS_TABLE)} s CROSS JOIN metrics m ON m.rowid BETWEEN s.lo AND s.hi
-      WHERE ${SEGMENTS_HOLD} = 1 AND s.key = ${key} AND s.run_uuid IN (${ids}) ${segmentSteps}
+      FROM (SELECT ${SEGMENTS_HOLD} AS ok LIMIT 1) AS hold CROSS JOIN ${sql.table(SEGMENTS_TABLE)} s
+        CROSS JOIN metrics m ON m.rowid BETWEEN s.lo AND s.hi
+      WHERE hold.ok = 1 AND s.key = ${key} AND s.run_uuid IN (${ids}) ${segmentSteps}
         AND +m.run_uuid = s.run_uuid AND +m.key = s.key ${stepsOf('m')}
     UNION ALL
-    SELECT t.run_uuid, t.key, t.value, t.timestamp, t.step, t.is_nan FROM metrics t
-      WHERE ${SEGMENTS_HOLD} = 0 AND t.run_uuid IN (${ids}) AND +t.key = ${key} ${stepsOf('t')}`;
+    SELECT t.run_uuid, t.key, t.value, t.timestamp, t.step, t.is_nan
+      FROM (SELECT ${SEGMENTS_HOLD} AS ok LIMIT 1) AS hold CROSS JOIN metrics t
+      WHERE hold.ok = 0 AND t.run_uuid IN (${ids}) AND +t.key = ${key} ${stepsOf('t')}`;
 }

@@ -4,7 +4,13 @@ import { sql } from 'kysely';
 import type { MetricStore, Page } from '../tracking-store.ts';
 import type { SqlDialect } from './dialect.ts';
 import { HistoryCache } from './history-cache.ts';
-import { type HistoryPlan, historyRowsOfRuns, planHistory, segmentRows } from './history-source.ts';
+import {
+  type HistoryPlan,
+  historyRowsOfRuns,
+  planHistory,
+  rowidChunks,
+  segmentRows,
+} from './history-source.ts';
 import { toMetric } from './row-mappers.ts';
 import { gapFreeSpans, sampledStepsOfSpans } from './sampled-steps.ts';
 
@@ -16,8 +22,6 @@ interface HistoryPosition {
   timestamp: number;
   value: number;
   is_nan: boolean | number;
-  /** Read through ordered segments: the position's rowid, which then orders the history. */
-  rid?: number;
 }
 
 export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
@@ -45,14 +49,21 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
    * The points of one (run, key) in history order, after `after` and up to `until` (inclusive). The order
    * (step, timestamp, value, is_nan) is unique per (run, key) by MLflow's primary key, so it serves as a
    * keyset. With a plan, rows come through the history segments: already in order when the plan says so
-   * (the keyset is then the rowid), else sorted. Without one, from the table: PostgreSQL through
+   * (then read by rowid: `rowids` bounds them, and `fromLo` starts at a segment), else sorted. Without one, from the table: PostgreSQL through
    * `mlflow_ts_metrics_run_key_step`, SQLite through the run's rows (`+key`: not every run's rows of the
    * key by MLflow's primary key).
    */
   private rows(
     runId: string,
     key: string,
-    range: { after?: HistoryPosition; until?: HistoryPosition; limit?: number; offset?: number },
+    range: {
+      after?: HistoryPosition;
+      until?: HistoryPosition;
+      limit?: number;
+      offset?: number;
+      rowids?: { from: number; to: number };
+      fromLo?: number;
+    },
     plan: HistoryPlan | null,
   ) {
     const tuple = (p: HistoryPosition) =>
@@ -60,10 +71,11 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
     const tail = sql`${range.limit !== undefined ? sql`LIMIT ${sql.lit(Math.trunc(range.limit))}` : sql``}
       ${range.offset ? sql`${range.limit === undefined ? sql`LIMIT -1` : sql``} OFFSET ${sql.lit(Math.trunc(range.offset))}` : sql``}`;
     if (plan?.ordered) {
-      const rid = (p: HistoryPosition) => sql.lit(Math.trunc(p.rid ?? 0));
-      return sql`${segmentRows(runId, key, plan.maxRowid, sql`m.key, m.value, m.timestamp, m.step, m.is_nan, m.rowid AS rid`)}
-        ${range.after ? sql`AND m.rowid > ${rid(range.after)}` : sql``}
-        ${range.until ? sql`AND m.rowid <= ${rid(range.until)}` : sql``}
+      const lit = (n: number) => sql.lit(Math.trunc(n));
+      const { rowids, fromLo } = range;
+      return sql`${segmentRows(runId, key, plan.maxRowid, sql`m.key, m.value, m.timestamp, m.step, m.is_nan`)}
+        ${rowids ? sql`AND m.rowid BETWEEN ${lit(rowids.from)} AND ${lit(rowids.to)} AND s.hi >= ${lit(rowids.from)} AND s.lo <= ${lit(rowids.to)}` : sql``}
+        ${fromLo !== undefined ? sql`AND s.lo >= ${lit(fromLo)}` : sql``}
         ORDER BY s.lo, m.rowid ${tail}`;
     }
     const where = sql`${range.after ? sql`AND (m.step, m.timestamp, m.value, m.is_nan) > ${tuple(range.after)}` : sql``}
@@ -92,9 +104,12 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
     offset: number,
     plan: HistoryPlan | null,
   ) {
-    const result = await sql<HistoryPosition>`SELECT step, timestamp, value, is_nan${
-      plan?.ordered ? sql`, rid` : sql``
-    } FROM (${this.rows(runId, key, { after, limit: 1, offset }, plan)}) AS p`.execute(this.dialect.db);
+    const result = await sql<HistoryPosition>`SELECT step, timestamp, value, is_nan FROM (${this.rows(
+      runId,
+      key,
+      { after, limit: 1, offset },
+      plan,
+    )}) AS p`.execute(this.dialect.db);
     return result.rows[0];
   }
 
@@ -105,7 +120,20 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
     limit: number,
   ): Promise<{ json: string | null; nextOffset?: number }> {
     const plan = await this.plan(runId, key);
-    const json = await this.json(this.rows(runId, key, { limit, offset }, plan));
+    let json: string | null;
+    if (plan?.ordered) {
+      // Start at the segment holding the point at `offset`, counted by the segments' sizes.
+      let before = 0;
+      let i = 0;
+      while (i < plan.segments.length && before + plan.segments[i]!.n <= offset)
+        before += plan.segments[i++]!.n;
+      const start = plan.segments[i];
+      json = start
+        ? await this.json(this.rows(runId, key, { limit, offset: offset - before, fromLo: start.lo }, plan))
+        : null;
+    } else {
+      json = await this.json(this.rows(runId, key, { limit, offset }, plan));
+    }
     const more =
       json !== null &&
       (plan
@@ -176,6 +204,14 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
     plan: HistoryPlan | null,
   ): AsyncIterable<string> {
     if (plan?.count === 0) return;
+    if (plan?.ordered) {
+      // Rowid ranges of the segments: each chunk one scan, no position to look up first.
+      for (const rowids of rowidChunks(plan, STREAM_CHUNK)) {
+        const json = await this.json(this.rows(runId, key, { rowids }, plan));
+        if (json !== null) yield json;
+      }
+      return;
+    }
     let after: HistoryPosition | undefined;
     for (;;) {
       const until = await this.positionAt(runId, key, after, STREAM_CHUNK - 1, plan);
