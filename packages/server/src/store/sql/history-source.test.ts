@@ -205,21 +205,36 @@ describe('SQLite history reads through segments', () => {
     assert.match(many, /SEARCH t USING INDEX index_metrics_run_uuid/);
   });
 
+  it('a history of more segments than a plan loads is read by rowid keyset', async () => {
+    // 20 runs logging one point at a time, taking turns: a history's points are 20 rows apart, so its
+    // segments hold a few points each.
+    const runs = Array.from({ length: 20 }, (_, i) => `many${i}`);
+    for (let step = 0; step < 60; step++) {
+      for (const run of runs) await insert(points(run, 'loss', [step], 7_000 + step));
+    }
+    const few = new SqlMetricHistory(dialect, 0, 4);
+    const plan = await planHistory(dialect, 'many3', 'loss', 4);
+    assert.equal(plan?.ordered, true);
+    assert.equal(plan?.segments, undefined);
+    const parts: unknown[] = [];
+    for await (const chunk of few.streamMetricHistoryJson('many3', 'loss'))
+      parts.push(...(JSON.parse(String(chunk)) as unknown[]));
+    assert.deepEqual(parts, expected('many3', 'loss'));
+    const page = await few.getMetricHistoryPageJson('many3', 'loss', 17, 20);
+    assert.deepEqual(JSON.parse(page.json!), expected('many3', 'loss').slice(17, 37));
+    assert.equal(page.nextOffset, 37);
+  });
+
   it('an ordered history is read in rowid chunks of bounded size, a long segment split', () => {
-    const plan = {
-      count: 30,
-      maxRowid: 104,
-      ordered: true,
-      segments: [
-        { lo: 1, hi: 25, n: 25 },
-        { lo: 100, hi: 104, n: 5 },
-      ],
-    };
-    assert.deepEqual(rowidChunks(plan, 10), [
+    const segments = [
+      { lo: 1, hi: 25 },
+      { lo: 100, hi: 104 },
+    ];
+    assert.deepEqual(rowidChunks(segments, 10), [
       { from: 1, to: 10 },
       { from: 11, to: 20 },
       { from: 21, to: 104 },
     ]);
-    assert.deepEqual(rowidChunks({ ...plan, segments: [] }, 10), []);
+    assert.deepEqual(rowidChunks([], 10), []);
   });
 });

@@ -15,76 +15,78 @@ export const SEGMENTS_HOLD = sql<number>`(SELECT count(*) FROM ${sql.table(SEGME
       AND t.run_uuid = k.run_uuid AND t.key = k.key AND t.step = k.step AND t.timestamp = k.timestamp
       AND t.value = k.value)))`;
 
-export interface PlannedSegment {
-  lo: number;
-  hi: number;
-  n: number;
-  first_step: number;
-  first_timestamp: number;
-  last_step: number;
-  last_timestamp: number;
-  ordered: number;
-}
-
 /**
  * How to read one (run, key) history on SQLite, decided in one snapshot: null when the segments do not
- * hold (read the table), else its segments in rowid order, their point count, and whether reading them in
- * rowid order already gives history order (each segment ordered, each starting after the previous ends).
+ * hold (read the table), else its point count, the last rowid its segments reach, and whether reading them
+ * in rowid order already gives history order (each segment ordered, each starting after the previous ends).
  */
 export interface HistoryPlan {
   count: number;
-  /** The segments, by rowid. */
-  segments: { lo: number; hi: number; n: number }[];
+  /**
+   * The segments by rowid, when there are at most PLANNED_SEGMENTS of them. Points logged one at a time
+   * by many runs at once each make a segment of their own; such a history is read by rowid keyset instead
+   * of loading them all.
+   */
+  segments?: { lo: number; hi: number; n: number }[];
   /** The last rowid any segment reached when planned: rows written later are not part of this read. */
   maxRowid: number;
   ordered: boolean;
 }
 
+/** The most segments a plan loads (HistoryPlan.segments). */
+export const PLANNED_SEGMENTS = 4096;
+
 export async function planHistory(
   dialect: SqlDialect,
   runId: string,
   key: string,
+  loadLimit = PLANNED_SEGMENTS,
 ): Promise<HistoryPlan | null> {
-  const { rows } = await sql<{ ok: number } & Partial<PlannedSegment>>`
-    WITH ok(ok) AS (SELECT ${SEGMENTS_HOLD})
-    SELECT ok.ok, s.lo, s.hi, s.n, s.first_step, s.first_timestamp, s.last_step, s.last_timestamp, s.ordered
-    FROM ok LEFT JOIN ${sql.table(SEGMENTS_TABLE)} s ON ok.ok = 1 AND s.run_uuid = ${runId} AND s.key = ${key}
-    ORDER BY s.lo`.execute(dialect.db);
-  if (!rows[0]?.ok) return null;
-  let count = 0;
-  let maxRowid = 0;
-  let ordered = true;
-  let prev: PlannedSegment | undefined;
-  const segments: HistoryPlan['segments'] = [];
-  for (const r of rows) {
-    if (r.lo === null || r.lo === undefined) continue;
-    const s = r as PlannedSegment;
-    segments.push({ lo: s.lo, hi: s.hi, n: s.n });
-    count += s.n;
-    maxRowid = Math.max(maxRowid, s.hi);
-    if (
-      s.ordered !== 1 ||
-      (prev &&
-        !(
-          s.first_step > prev.last_step ||
-          (s.first_step === prev.last_step && s.first_timestamp > prev.last_timestamp)
-        ))
-    ) {
-      ordered = false;
-    }
-    prev = s;
+  // Ordered: every segment is, and each starts after the one before it (by rowid) ends, by (step, timestamp).
+  const { rows } = await sql<{
+    ok: number;
+    segments: number;
+    points: number;
+    max_rowid: number;
+    ordered: number;
+  }>`
+    WITH ok(ok) AS (SELECT ${SEGMENTS_HOLD}),
+    seg AS (
+      SELECT lo, hi, n, ordered, first_step, first_timestamp,
+        lag(last_step) OVER (ORDER BY lo) AS prev_step, lag(last_timestamp) OVER (ORDER BY lo) AS prev_ts
+      FROM ${sql.table(SEGMENTS_TABLE)} WHERE run_uuid = ${runId} AND key = ${key}
+    )
+    SELECT ok.ok, count(seg.lo) AS segments, coalesce(sum(seg.n), 0) AS points,
+      coalesce(max(seg.hi), 0) AS max_rowid,
+      coalesce(min(seg.ordered = 1 AND (seg.prev_step IS NULL OR seg.first_step > seg.prev_step
+        OR (seg.first_step = seg.prev_step AND seg.first_timestamp > seg.prev_ts))), 1) AS ordered
+    FROM ok LEFT JOIN seg ON ok.ok = 1`.execute(dialect.db);
+  const head = rows[0];
+  if (!head?.ok) return null;
+  const plan: HistoryPlan = { count: head.points, maxRowid: head.max_rowid, ordered: head.ordered === 1 };
+  if (plan.ordered && head.segments <= loadLimit) {
+    // Another statement: segments written since are left out, and one extended since is cut back to
+    // maxRowid (only the history's last segment grows, so the counts before it are as planned).
+    const { rows: segments } = await sql<{ lo: number; hi: number; n: number }>`
+      SELECT lo, min(hi, ${sql.lit(Math.trunc(plan.maxRowid))}) AS hi, n FROM ${sql.table(SEGMENTS_TABLE)}
+      WHERE run_uuid = ${runId} AND key = ${key} AND lo <= ${sql.lit(Math.trunc(plan.maxRowid))}
+      ORDER BY lo`.execute(dialect.db);
+    plan.segments = segments;
   }
-  return { count, segments, maxRowid, ordered };
+  return plan;
 }
 
 /**
- * Rowid intervals that together cover the plan's segments in order, each spanning at most `rows` rows of the
+ * Rowid intervals that together cover the segments in order, each spanning at most `rows` rows of the
  * table (so at most that many points): the chunks an ordered history is read in.
  */
-export function rowidChunks(plan: HistoryPlan, rows: number): { from: number; to: number }[] {
+export function rowidChunks(
+  segments: readonly { lo: number; hi: number }[],
+  rows: number,
+): { from: number; to: number }[] {
   const chunks: { from: number; to: number }[] = [];
   let open: { from: number; to: number; size: number } | undefined;
-  for (const s of plan.segments) {
+  for (const s of segments) {
     for (let lo = s.lo; lo <= s.hi; ) {
       if (!open || open.size >= rows) {
         if (open) chunks.push({ from: open.from, to: open.to });

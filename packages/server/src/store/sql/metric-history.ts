@@ -7,12 +7,14 @@ import { HistoryCache } from './history-cache.ts';
 import {
   type HistoryPlan,
   historyRowsOfRuns,
+  PLANNED_SEGMENTS,
   planHistory,
   rowidChunks,
   segmentRows,
 } from './history-source.ts';
 import { toMetric } from './row-mappers.ts';
 import { gapFreeSpans, sampledStepsOfSpans } from './sampled-steps.ts';
+import { SEGMENTS_TABLE } from './sqlite-metric-segments.ts';
 
 /** Rows fetched per round trip when streaming a whole history. */
 const STREAM_CHUNK = 10_000;
@@ -33,16 +35,20 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
   }
 
   /** `cacheBytes` > 0 keeps recently sent whole histories (history-cache.ts). */
+  /** `plannedSegments`: the most segments a plan loads (history-source.ts PLANNED_SEGMENTS). */
   constructor(
     private readonly dialect: SqlDialect,
     cacheBytes = 0,
+    private readonly plannedSegments = PLANNED_SEGMENTS,
   ) {
     this.cache = cacheBytes > 0 ? new HistoryCache(cacheBytes) : undefined;
   }
 
   /** SQLite: how to read this history now (history-source.ts); PostgreSQL reads the table. */
   private plan(runId: string, key: string): Promise<HistoryPlan | null> {
-    return this.dialect.name === 'sqlite' ? planHistory(this.dialect, runId, key) : Promise.resolve(null);
+    return this.dialect.name === 'sqlite'
+      ? planHistory(this.dialect, runId, key, this.plannedSegments)
+      : Promise.resolve(null);
   }
 
   /**
@@ -96,6 +102,21 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
     return row ? (Object.values(row)[0] ?? null) : null;
   }
 
+  /** Ordered plan: the rowid of the `count`-th point after rowid `after`, or of the last one before it. */
+  private async rowidAt(runId: string, key: string, plan: HistoryPlan, after: number, count: number) {
+    const max = sql.lit(Math.trunc(plan.maxRowid));
+    // Segments wholly before `after` are skipped by seeking to the one that holds it.
+    const { rows } = await sql<{ rid: number | null }>`SELECT max(rid) AS rid FROM (
+      SELECT m.rowid AS rid FROM ${sql.table(SEGMENTS_TABLE)} s
+        CROSS JOIN metrics m ON m.rowid BETWEEN max(s.lo, ${sql.lit(after + 1)}) AND min(s.hi, ${max})
+      WHERE s.run_uuid = ${runId} AND s.key = ${key} AND s.lo <= ${max}
+        AND s.lo >= coalesce((SELECT max(b.lo) FROM ${sql.table(SEGMENTS_TABLE)} b
+          WHERE b.run_uuid = ${runId} AND b.key = ${key} AND b.lo <= ${sql.lit(after)}), 0)
+        AND +m.run_uuid = ${runId} AND +m.key = ${key}
+      ORDER BY s.lo, m.rowid LIMIT ${sql.lit(Math.trunc(count))})`.execute(this.dialect.db);
+    return rows[0]?.rid ?? undefined;
+  }
+
   /** The position of the point `offset` places after `after`, if there is one. */
   private async positionAt(
     runId: string,
@@ -121,7 +142,7 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
   ): Promise<{ json: string | null; nextOffset?: number }> {
     const plan = await this.plan(runId, key);
     let json: string | null;
-    if (plan?.ordered) {
+    if (plan?.segments) {
       // Start at the segment holding the point at `offset`, counted by the segments' sizes.
       let before = 0;
       let i = 0;
@@ -205,12 +226,22 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
   ): AsyncIterable<string> {
     if (plan?.count === 0) return;
     if (plan?.ordered) {
-      // Rowid ranges of the segments: each chunk one scan, no position to look up first.
-      for (const rowids of rowidChunks(plan, STREAM_CHUNK)) {
-        const json = await this.json(this.rows(runId, key, { rowids }, plan));
-        if (json !== null) yield json;
+      if (plan.segments) {
+        // Rowid ranges of the segments: each chunk one scan, no position to look up first.
+        for (const rowids of rowidChunks(plan.segments, STREAM_CHUNK)) {
+          const json = await this.json(this.rows(runId, key, { rowids }, plan));
+          if (json !== null) yield json;
+        }
+        return;
       }
-      return;
+      // Too many segments to load: the rowid is the keyset.
+      for (let after = 0; ; ) {
+        const until = await this.rowidAt(runId, key, plan, after, STREAM_CHUNK);
+        if (until === undefined) return;
+        const json = await this.json(this.rows(runId, key, { rowids: { from: after + 1, to: until } }, plan));
+        if (json !== null) yield json;
+        after = until;
+      }
     }
     let after: HistoryPosition | undefined;
     for (;;) {
