@@ -17,7 +17,8 @@ describe('mlflow-ts models serve (ONNX logreg)', () => {
     server = await serve(['-m', join(MODELS, 'onnx/logreg'), '--workers', '2']);
   });
   after(async () => {
-    assert.equal(await server.stop(), 0, 'exits cleanly on SIGTERM');
+    const code = await server.stop();
+    assert.equal(code, 0, `exits cleanly on SIGTERM; its output:\n${server.output()}`);
   });
 
   it('answers /ping, /health and /version as MLflow does', async () => {

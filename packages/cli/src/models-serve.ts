@@ -72,6 +72,11 @@ export async function runModelsServe(config: ModelsServeConfig, log: (line: stri
   if (config.workers > 1 && cluster.isPrimary) {
     let announced = false;
     let stopping = false;
+    /** Workers that are serving (replacements included); the others are still loading their model. */
+    const serving = new Set<number>();
+    cluster.on('message', (worker, msg: { listening?: string } | undefined) => {
+      if (msg?.listening) serving.add(worker.id);
+    });
     for (let i = 0; i < config.workers; i++) {
       cluster.fork().on('message', (msg: { listening?: string; failed?: string }) => {
         if (msg.failed) {
@@ -93,8 +98,12 @@ export async function runModelsServe(config: ModelsServeConfig, log: (line: stri
         if (liveWorkers() === 0) process.exit(0);
       });
       // Signal the processes directly: worker.kill() first waits for a disconnect that a worker still
-      // loading its model may not answer.
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+      // loading its model may not answer. A worker still loading has nothing in flight and is killed: one
+      // that exits while onnxruntime creates its session can hang in native teardown (seen under load,
+      // the stop then took the whole grace period).
+      for (const worker of Object.values(cluster.workers ?? {})) {
+        worker?.process.kill(serving.has(worker.id) ? 'SIGTERM' : 'SIGKILL');
+      }
       if (liveWorkers() === 0) process.exit(0);
       // A worker that cannot finish closing within the grace period is killed: stopping must end.
       setTimeout(() => {
