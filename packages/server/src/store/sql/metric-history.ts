@@ -55,9 +55,10 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
    * The points of one (run, key) in history order, after `after` and up to `until` (inclusive). The order
    * (step, timestamp, value, is_nan) is unique per (run, key) by MLflow's primary key, so it serves as a
    * keyset. With a plan, rows come through the history segments: already in order when the plan says so
-   * (then read by rowid: `rowids` bounds them, and `fromLo` starts at a segment), else sorted. Without one, from the table: PostgreSQL through
-   * `mlflow_ts_metrics_run_key_step`, SQLite through the run's rows (`+key`: not every run's rows of the
-   * key by MLflow's primary key).
+   * (then read by rowid, with the rowid as `rid`: `rowids` bounds them, starting at the segment that holds
+   * `rowids.from`, and `fromLo` starts at a segment), else sorted. Without one, from the table: PostgreSQL
+   * through `mlflow_ts_metrics_run_key_step`, SQLite through the run's rows (`+key`: not every run's rows
+   * of the key by MLflow's primary key).
    */
   private rows(
     runId: string,
@@ -79,8 +80,14 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
     if (plan?.ordered) {
       const lit = (n: number) => sql.lit(Math.trunc(n));
       const { rowids, fromLo } = range;
-      return sql`${segmentRows(runId, key, plan.maxRowid, sql`m.key, m.value, m.timestamp, m.step, m.is_nan`)}
-        ${rowids ? sql`AND m.rowid BETWEEN ${lit(rowids.from)} AND ${lit(rowids.to)} AND s.hi >= ${lit(rowids.from)} AND s.lo <= ${lit(rowids.to)}` : sql``}
+      // Segments wholly before `rowids.from` are skipped by seeking to the one that holds it.
+      const from = rowids
+        ? sql`AND m.rowid BETWEEN ${lit(rowids.from)} AND ${lit(rowids.to)} AND s.lo <= ${lit(rowids.to)}
+          AND s.lo >= coalesce((SELECT max(b.lo) FROM ${sql.table(SEGMENTS_TABLE)} b
+            WHERE b.run_uuid = ${runId} AND b.key = ${key} AND b.lo <= ${lit(rowids.from)}), 0)`
+        : sql``;
+      return sql`${segmentRows(runId, key, plan.maxRowid, sql`m.key, m.value, m.timestamp, m.step, m.is_nan, m.rowid AS rid`)}
+        ${from}
         ${fromLo !== undefined ? sql`AND s.lo >= ${lit(fromLo)}` : sql``}
         ORDER BY s.lo, m.rowid ${tail}`;
     }
@@ -104,16 +111,15 @@ export class SqlMetricHistory implements Pick<MetricStore, keyof MetricStore> {
 
   /** Ordered plan: the rowid of the `count`-th point after rowid `after`, or of the last one before it. */
   private async rowidAt(runId: string, key: string, plan: HistoryPlan, after: number, count: number) {
-    const max = sql.lit(Math.trunc(plan.maxRowid));
-    // Segments wholly before `after` are skipped by seeking to the one that holds it.
-    const { rows } = await sql<{ rid: number | null }>`SELECT max(rid) AS rid FROM (
-      SELECT m.rowid AS rid FROM ${sql.table(SEGMENTS_TABLE)} s
-        CROSS JOIN metrics m ON m.rowid BETWEEN max(s.lo, ${sql.lit(after + 1)}) AND min(s.hi, ${max})
-      WHERE s.run_uuid = ${runId} AND s.key = ${key} AND s.lo <= ${max}
-        AND s.lo >= coalesce((SELECT max(b.lo) FROM ${sql.table(SEGMENTS_TABLE)} b
-          WHERE b.run_uuid = ${runId} AND b.key = ${key} AND b.lo <= ${sql.lit(after)}), 0)
-        AND +m.run_uuid = ${runId} AND +m.key = ${key}
-      ORDER BY s.lo, m.rowid LIMIT ${sql.lit(Math.trunc(count))})`.execute(this.dialect.db);
+    const page = this.rows(
+      runId,
+      key,
+      { rowids: { from: after + 1, to: plan.maxRowid }, limit: count },
+      plan,
+    );
+    const { rows } = await sql<{ rid: number | null }>`SELECT max(rid) AS rid FROM (${page}) AS p`.execute(
+      this.dialect.db,
+    );
     return rows[0]?.rid ?? undefined;
   }
 

@@ -235,10 +235,7 @@ export class SqliteDialect implements SqlDialect {
       .deleteFrom('metrics')
       .where('run_uuid', 'in', [...runIds])
       .execute();
-    await sql`DELETE FROM mlflow_ts_metric_segments WHERE run_uuid IN (${sql.join([...runIds])})`.execute(
-      trx,
-    );
-    this.segments.remark();
+    this.segments.forgetRuns(runIds);
   }
 
   async insertMetrics(_trx: Trx, input: readonly MetricRow[]): Promise<void> {

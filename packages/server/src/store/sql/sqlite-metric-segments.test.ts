@@ -7,17 +7,7 @@ import Database from 'better-sqlite3';
 import type { MetricRow } from './dialect.ts';
 import { migrate } from './migrate.ts';
 import { SqliteDialect } from './sqlite-dialect.ts';
-import { compareHistory, DENSITY, type Segment } from './sqlite-metric-segments.ts';
-
-interface Point {
-  rowid: number;
-  run_uuid: string;
-  key: string;
-  step: number;
-  timestamp: number;
-  value: number;
-  is_nan: number;
-}
+import { compareHistory, DENSITY, type PointRow as Point, type Segment } from './sqlite-metric-segments.ts';
 
 /** Asserts the segments describe the table exactly (see sqlite-metric-segments.ts for what they promise). */
 function assertExact(db: Database.Database): void {

@@ -95,13 +95,8 @@ interface Mark {
   schema_version: number;
 }
 
-interface PointRow {
-  rowid: number;
-  run_uuid: string;
-  key: string;
-  step: number;
-  timestamp: number;
-  value: number;
+/** A metric row as segmenting reads it. */
+export interface PointRow extends LastRow {
   is_nan: number;
 }
 
@@ -113,6 +108,21 @@ export function compareHistory(
   return (
     a.step - b.step || a.timestamp - b.timestamp || a.value - b.value || Number(a.is_nan) - Number(b.is_nan)
   );
+}
+
+/** The inner map of `outer` for `run`, made on first use. */
+function byRunOf<V>(outer: Map<string, Map<string, V>>, run: string): Map<string, V> {
+  let inner = outer.get(run);
+  if (!inner) {
+    inner = new Map();
+    outer.set(run, inner);
+  }
+  return inner;
+}
+
+/** Whether (step, timestamp) comes after (afterStep, afterTimestamp). */
+function laterThan(step: number, timestamp: number, afterStep: number, afterTimestamp: number): boolean {
+  return step > afterStep || (step === afterStep && timestamp > afterTimestamp);
 }
 
 /**
@@ -130,7 +140,7 @@ export interface GroupedRows {
  */
 export function groupInHistoryOrder(rows: readonly MetricRow[]): GroupedRows {
   const starts: number[] = [];
-  const seen = new Map<string, Set<string>>();
+  const seen = new Map<string, Map<string, true>>();
   let inPlace = true;
   for (let i = 0; i < rows.length && inPlace; i++) {
     const r = rows[i]!;
@@ -140,13 +150,9 @@ export function groupInHistoryOrder(rows: readonly MetricRow[]): GroupedRows {
       continue;
     }
     // A group starts: it must be one not met before.
-    let keys = seen.get(r.run_uuid);
-    if (!keys) {
-      keys = new Set();
-      seen.set(r.run_uuid, keys);
-    }
+    const keys = byRunOf(seen, r.run_uuid);
     inPlace = !keys.has(r.key);
-    keys.add(r.key);
+    keys.set(r.key, true);
     starts.push(i);
   }
   if (inPlace) {
@@ -157,11 +163,7 @@ export function groupInHistoryOrder(rows: readonly MetricRow[]): GroupedRows {
   const byRun = new Map<string, Map<string, MetricRow[]>>();
   const groups: MetricRow[][] = [];
   for (const r of rows) {
-    let byKey = byRun.get(r.run_uuid);
-    if (!byKey) {
-      byKey = new Map();
-      byRun.set(r.run_uuid, byKey);
-    }
+    const byKey = byRunOf(byRun, r.run_uuid);
     let g = byKey.get(r.key);
     if (!g) {
       g = [];
@@ -196,11 +198,11 @@ class SegmentBuilder {
       if (compareHistory(r, s.last) < 0) s.ordered = 0;
       s.hi = r.rowid;
       s.n++;
-      if (r.step < s.first_step || (r.step === s.first_step && r.timestamp < s.first_timestamp)) {
+      if (laterThan(s.first_step, s.first_timestamp, r.step, r.timestamp)) {
         s.first_step = r.step;
         s.first_timestamp = r.timestamp;
       }
-      if (r.step > s.last_step || (r.step === s.last_step && r.timestamp > s.last_timestamp)) {
+      if (laterThan(r.step, r.timestamp, s.last_step, s.last_timestamp)) {
         s.last_step = r.step;
         s.last_timestamp = r.timestamp;
       }
@@ -293,6 +295,7 @@ export class SqliteMetricSegments {
          WHERE run_uuid = @run_uuid AND key = @key AND lo = @lo`,
       ),
       clear: h.prepare(`DELETE FROM ${SEGMENTS_TABLE}`),
+      forgetRun: h.prepare<[string]>(`DELETE FROM ${SEGMENTS_TABLE} WHERE run_uuid = ?`),
       schemaVersion: h.prepare<[], { schema_version: number }>('PRAGMA schema_version'),
     };
   }
@@ -428,8 +431,7 @@ export class SqliteMetricSegments {
       prev &&
       prev.ordered === 1 &&
       (prev.n + n) * DENSITY >= hi - prev.lo + 1 &&
-      (first.step > prev.last_step ||
-        (first.step === prev.last_step && first.timestamp > prev.last_timestamp))
+      laterThan(first.step, first.timestamp, prev.last_step, prev.last_timestamp)
     ) {
       this.stmts.extend.run({
         run_uuid: prev.run_uuid,
@@ -468,11 +470,7 @@ export class SqliteMetricSegments {
   }
 
   private remember(s: Segment): Segment {
-    let byKey = this.lastSegments.get(s.run_uuid);
-    if (!byKey) {
-      byKey = new Map();
-      this.lastSegments.set(s.run_uuid, byKey);
-    }
+    const byKey = byRunOf(this.lastSegments, s.run_uuid);
     if (!byKey.has(s.key)) this.lastSegmentCount++;
     byKey.set(s.key, s);
     return s;
@@ -509,8 +507,12 @@ export class SqliteMetricSegments {
     }
   }
 
-  /** After rows were deleted by us (runs purged, their segments with them): the mark moves to the new last row. */
-  remark(): void {
+  /**
+   * After the runs' metric rows were deleted by us (purge; the mark held before, see sync): their segments
+   * go too, and the mark moves to the new last row.
+   */
+  forgetRuns(runIds: readonly string[]): void {
+    for (const run of runIds) this.stmts.forgetRun.run(run);
     this.forgetCached();
     this.writeMark(this.stmts.lastRow.get());
   }
